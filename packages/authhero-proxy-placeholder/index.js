@@ -1,0 +1,1 @@
+// Empty on purpose: authhero's dist inlines the real package.
