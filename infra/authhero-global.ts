@@ -1,0 +1,163 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+import { HealthCheckAlarms } from "./alarms.js";
+import { AUTHHERO_ASSETS_DIRECTORY, StaticAssets } from "./assets.js";
+import { bundleApp, type AppBundles } from "./bundle.js";
+import { Certificates } from "./certificates.js";
+import type { DeploymentConfig } from "./config.js";
+import { Dashboard } from "./dashboard.js";
+import { GlobalTable } from "./global-table.js";
+import { replicaArn } from "./iam.js";
+import { RegionalStack } from "./regional-stack.js";
+import { ROUTE53_METRICS_REGION, type Region } from "./regions.js";
+import { SeedInvocation } from "./seed.js";
+
+/** Inputs that come from the build rather than from stack config. */
+export interface DeploymentOptions {
+  /** Prebuilt Lambda bundles; by default `app/` is bundled with esbuild now. */
+  readonly bundles?: AppBundles;
+  /** Directory of static assets to upload. Default: AuthHero's `dist/assets`. */
+  readonly assetsDirectory?: string;
+}
+
+/** The stack outputs. */
+export interface DeploymentOutputs {
+  /** https base URL of each region's own host. */
+  readonly endpoints: pulumi.Output<Record<string, string>>;
+  /** The latency-routed URL, or a sentence saying why there is none. */
+  readonly sharedUrl: string;
+  readonly dns: string;
+  readonly tableName: pulumi.Output<string>;
+  readonly tableArn: pulumi.Output<string>;
+  readonly replicaArns: pulumi.Output<Record<string, string>>;
+  readonly dashboardUrl: pulumi.Output<string>;
+  readonly healthCheckIds: pulumi.Output<Record<string, string>>;
+  readonly assetsUrl: pulumi.Output<string>;
+}
+
+/**
+ * Declares the whole multi-region deployment. `infra/index.ts` calls this
+ * with the stack config, and tests call it the same way under mocks.
+ */
+export function deployment(config: DeploymentConfig, options: DeploymentOptions = {}): DeploymentOutputs {
+  const bundles = options.bundles ?? bundleApp();
+  const global = new AuthHeroGlobal("authhero", { config, bundles, assetsDirectory: options.assetsDirectory ?? AUTHHERO_ASSETS_DIRECTORY });
+  return global.outputs;
+}
+
+export interface AuthHeroGlobalArgs {
+  readonly config: DeploymentConfig;
+  readonly bundles: AppBundles;
+  readonly assetsDirectory: string;
+}
+
+/** The top component: providers, the global table, assets, regions, DNS, alarms, dashboard and seed. */
+export class AuthHeroGlobal extends pulumi.ComponentResource {
+  readonly outputs: DeploymentOutputs;
+  private readonly providers: Partial<Record<Region, aws.Provider>> = {};
+
+  constructor(name: string, args: AuthHeroGlobalArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("authhero-global:index:AuthHeroGlobal", name, {}, opts);
+
+    const { config } = args;
+    const home = config.homeRegion;
+    const physicalPrefix = `${name}-${config.stack}`;
+    for (const region of config.regions) {
+      this.createProvider(region);
+    }
+
+    const table = new GlobalTable(name, {
+      tableName: config.tableName,
+      homeRegion: home,
+      regions: config.regions,
+      consistency: config.consistency,
+      witnessRegion: config.witnessRegion,
+      protect: config.protect,
+    }, { parent: this, providers: { aws: this.provider(home) } });
+
+    const assets = new StaticAssets(name, { region: home, directory: args.assetsDirectory, protect: config.protect }, { parent: this, providers: { aws: this.provider(home) } });
+    const certificates = config.domain === undefined
+      ? undefined
+      : new Certificates(name, { domain: config.domain, homeRegion: home, regions: config.regions, providers: this.providers }, { parent: this });
+
+    // Each region's app needs every region's endpoint, which exists only once all
+    // regions are declared; a deferred output closes that loop without a cycle.
+    const [endpoints, resolveEndpoints] = pulumi.deferredOutput<Record<string, string>>();
+    const issuer = config.domain !== undefined
+      ? pulumi.output(`https://${config.domain.name}/`)
+      : endpoints.apply((byRegion) => `${byRegion[home]}/`);
+    const environment = {
+      AUTHHERO_TABLE_NAME: table.tableName,
+      AUTHHERO_ISSUER: issuer,
+      AUTHHERO_ALLOWED_ORIGINS: config.allowedOrigins.join(","),
+      AUTHHERO_REGION_ENDPOINTS: endpoints.apply((byRegion) => JSON.stringify(byRegion)),
+      AUTHHERO_CONSISTENCY: config.consistency,
+      AUTHHERO_ASSETS_URL: assets.assetsUrl,
+      AUTHHERO_TENANT_ID: config.tenantId,
+    };
+
+    const stacks = config.regions.map((region) => new RegionalStack(name, {
+      region,
+      physicalPrefix,
+      config,
+      tableArn: table.tableArn,
+      tableName: table.tableName,
+      environment,
+      apiCode: args.bundles.api.archive,
+      certificateArn: certificates?.certificateArns[region],
+    }, { parent: this, providers: { aws: this.provider(region) } }));
+    resolveEndpoints(pulumi.all(Object.fromEntries(stacks.map((stack) => [stack.region, stack.endpoint]))));
+
+    const healthCheckIds = Object.fromEntries(stacks.flatMap((stack) => (stack.healthCheckId === undefined ? [] : [[stack.region, stack.healthCheckId]])));
+    if (config.domain !== undefined) {
+      new HealthCheckAlarms(name, { healthCheckIds, settings: config.alarms }, { parent: this, providers: { aws: this.provider(ROUTE53_METRICS_REGION) } });
+    }
+
+    const dashboard = new Dashboard(name, {
+      homeRegion: home,
+      dashboardName: physicalPrefix,
+      tableName: table.tableName,
+      computeByRegion: Object.fromEntries(stacks.map((stack) => [stack.region, stack.computeMetrics])),
+    }, { parent: this, providers: { aws: this.provider(home) } });
+
+    if (config.seed.enabled) {
+      new SeedInvocation(name, {
+        region: home,
+        physicalPrefix,
+        tableArn: table.tableArn,
+        code: args.bundles.seed.archive,
+        lambda: config.lambda,
+        logRetentionDays: config.logRetentionDays,
+        environment,
+        event: { tenantId: config.tenantId, issuer, adminEmail: config.seed.adminEmail, adminPassword: config.seed.adminPassword, clientCallbacks: config.seed.clientCallbacks },
+        dependsOn: [table.table],
+      }, { parent: this, providers: { aws: this.provider(home) } });
+    }
+
+    this.outputs = {
+      endpoints,
+      sharedUrl: config.domain !== undefined ? `https://${config.domain.name}/` : "No domain is configured, so there is no shared URL; use a region's endpoint.",
+      dns: config.domain !== undefined ? "Latency routing with health checks" : "Skipped: no domain, so no DNS records, certificates or health checks were created.",
+      tableName: table.tableName,
+      tableArn: table.tableArn,
+      replicaArns: table.tableArn.apply((arn) => Object.fromEntries(config.regions.map((region) => [region, replicaArn(arn, region)]))),
+      dashboardUrl: dashboard.dashboardUrl,
+      healthCheckIds: pulumi.all(healthCheckIds),
+      assetsUrl: assets.assetsUrl,
+    };
+    this.registerOutputs({ ...this.outputs });
+  }
+
+  /** Creates the provider for `region`, named after it; its region never changes. */
+  private createProvider(region: Region): aws.Provider {
+    const provider = new aws.Provider(region, { region }, { parent: this });
+    this.providers[region] = provider;
+    return provider;
+  }
+
+  /** The provider for `region`, created on first use for regions outside `regions` (us-east-1 for Route 53 metrics). */
+  private provider(region: Region): aws.Provider {
+    return this.providers[region] ?? this.createProvider(region);
+  }
+}
