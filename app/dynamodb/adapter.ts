@@ -1,0 +1,111 @@
+import type {
+  Action,
+  ActionExecutionsAdapter,
+  ActionVersionsAdapter,
+  ClientGrant,
+  Connection,
+  DataAdapters,
+  EmailTemplatesAdapter,
+  Flow,
+  Form,
+  Hook,
+  HookCode,
+  HookCodeInsert,
+  Invite,
+  Organization,
+  OrganizationConnectionsAdapter,
+  ResourceServer,
+  Role,
+} from "@authhero/adapter-interfaces";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createAuthenticationMethodsAdapter } from "./adapters/authentication-methods.js";
+import { createClientConnectionsAdapter } from "./adapters/client-connections.js";
+import { createClientsAdapter } from "./adapters/clients.js";
+import { createCodesAdapter } from "./adapters/codes.js";
+import { createCustomDomainsAdapter } from "./adapters/custom-domains.js";
+import { createLoginSessionsAdapter } from "./adapters/login-sessions.js";
+import { createLogsAdapter } from "./adapters/logs.js";
+import { createPasswordsAdapter } from "./adapters/passwords.js";
+import { createRefreshTokensAdapter } from "./adapters/refresh-tokens.js";
+import { createRolePermissionsAdapter } from "./adapters/role-permissions.js";
+import { createSessionsAdapter } from "./adapters/sessions.js";
+import {
+  createBrandingAdapter,
+  createCustomTextAdapter,
+  createEmailProvidersAdapter,
+  createPromptSettingsAdapter,
+  createUniversalLoginTemplatesAdapter,
+} from "./adapters/settings.js";
+import { createKeysAdapter } from "./adapters/signing-keys.js";
+import { createTenantsAdapter } from "./adapters/tenants.js";
+import { createThemesAdapter } from "./adapters/themes.js";
+import { createUserOrganizationsAdapter } from "./adapters/user-organizations.js";
+import { createUserPermissionsAdapter } from "./adapters/user-permissions.js";
+import { createUserRolesAdapter } from "./adapters/user-roles.js";
+import { createUsersAdapter } from "./adapters/users.js";
+import { createCrudAdapter } from "./crud.js";
+import { notImplemented } from "./errors.js";
+import { DynamoTable } from "./table.js";
+import { unimplementedAdapter } from "./unimplemented.js";
+
+export interface DynamoDbAdapterOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Days an audit log entry is kept before TTL removes it. Default 30. */
+  logRetentionDays?: number;
+}
+
+/** Builds AuthHero's data adapters on one DynamoDB table. */
+export function createDynamoDbAdapter(options: DynamoDbAdapterOptions): DataAdapters {
+  const table = new DynamoTable(options.client, options.tableName);
+  const flows = createCrudAdapter<Flow, Flow, "flows">(table, { type: "flow", idField: "id", idPrefix: "af", listKey: "flows" });
+
+  const adapters: DataAdapters = {
+    actions: createCrudAdapter<Action, Action, "actions">(table, { type: "action", idField: "id", idPrefix: "act", listKey: "actions" }) as unknown as DataAdapters["actions"],
+    actionExecutions: unimplementedAdapter<ActionExecutionsAdapter>("actionExecutions", { create: true, get: true, cleanup: true }),
+    actionVersions: unimplementedAdapter<ActionVersionsAdapter>("actionVersions", { create: true, get: true, list: true, removeForAction: true }),
+    authenticationMethods: createAuthenticationMethodsAdapter(table),
+    branding: createBrandingAdapter(table),
+    clientConnections: createClientConnectionsAdapter(table),
+    clientGrants: createCrudAdapter<ClientGrant, ClientGrant, "client_grants">(table, { type: "client-grant", idField: "id", idPrefix: "cgr", listKey: "client_grants" }),
+    clients: createClientsAdapter(table),
+    codes: createCodesAdapter(table),
+    connections: createCrudAdapter<Connection, Connection, "connections">(table, { type: "connection", idField: "id", idPrefix: "con", listKey: "connections" }),
+    customDomains: createCustomDomainsAdapter(table),
+    customText: createCustomTextAdapter(table),
+    emailProviders: createEmailProvidersAdapter(table),
+    emailTemplates: unimplementedAdapter<EmailTemplatesAdapter>("emailTemplates", { get: true, list: true, create: true, update: true, remove: true }),
+    flows: {
+      ...flows,
+      update: async (tenantId, id, patch) => ((await flows.update(tenantId, id, patch)) ? flows.get(tenantId, id) : null),
+    },
+    forms: createCrudAdapter<Form, Form, "forms">(table, { type: "form", idField: "id", idPrefix: "ap", listKey: "forms" }) as unknown as DataAdapters["forms"],
+    hookCode: createCrudAdapter<HookCode, HookCodeInsert, never>(table, { type: "hook-code", idField: "id", idPrefix: "hc", listKey: undefined as never }),
+    hooks: createCrudAdapter<Hook, Hook, "hooks">(table, { type: "hook", idField: "hook_id", idPrefix: "h", listKey: "hooks" }) as unknown as DataAdapters["hooks"],
+    invites: createCrudAdapter<Invite, Invite, "invites">(table, { type: "invite", idField: "id", idPrefix: "uinv", listKey: "invites" }) as unknown as DataAdapters["invites"],
+    keys: createKeysAdapter(table),
+    loginSessions: createLoginSessionsAdapter(table),
+    logs: createLogsAdapter(table, options.logRetentionDays ?? 30),
+    organizationConnections: unimplementedAdapter<OrganizationConnectionsAdapter>("organizationConnections", { create: true, list: true, get: true, update: true, remove: true }),
+    organizations: createCrudAdapter<Organization, Organization, "organizations">(table, { type: "organization", idField: "id", idPrefix: "org", listKey: "organizations" }),
+    passwords: createPasswordsAdapter(table),
+    promptSettings: createPromptSettingsAdapter(table),
+    refreshTokens: createRefreshTokensAdapter(table),
+    resourceServers: createCrudAdapter<ResourceServer, ResourceServer, "resource_servers">(table, { type: "resource-server", idField: "id", idPrefix: "rs", listKey: "resource_servers" }),
+    rolePermissions: createRolePermissionsAdapter(table),
+    roles: createCrudAdapter<Role, Role, "roles">(table, { type: "role", idField: "id", idPrefix: "rol", listKey: "roles" }),
+    sessions: createSessionsAdapter(table),
+    tenants: createTenantsAdapter(table, async () => {
+      throw notImplemented("tenants.remove");
+    }),
+    themes: createThemesAdapter(table),
+    universalLoginTemplates: createUniversalLoginTemplatesAdapter(table),
+    users: createUsersAdapter(table),
+    userRoles: createUserRolesAdapter(table),
+    userOrganizations: createUserOrganizationsAdapter(table),
+    userPermissions: createUserPermissionsAdapter(table),
+    // NOTE: writes inside a transaction are applied one by one, not atomically; a failure part-way leaves the earlier writes in place.
+    transaction: async (fn) => fn(adapters),
+  };
+  return adapters;
+}

@@ -1,0 +1,61 @@
+import type { Log, LogsDataAdapter } from "@authhero/adapter-interfaces";
+import { newId } from "../ids.js";
+import { composeKey, SCHEMA_VERSION, type StoredItem } from "../item.js";
+import { matchesFilter, parseQuery } from "../query-filter.js";
+import { nowSeconds } from "../repository.js";
+import type { DynamoTable } from "../table.js";
+
+const LOG_TYPE = "log";
+
+/**
+ * Logs are append-only and listed newest first through gsi1, reading only as
+ * many pages as the requested page needs. They expire after the retention.
+ */
+export function createLogsAdapter(table: DynamoTable, retentionDays: number): LogsDataAdapter {
+  const logKey = (tenantId: string, logId: string) => ({ pk: composeKey(tenantId, LOG_TYPE, logId), sk: LOG_TYPE });
+  const partition = (tenantId: string) => composeKey(tenantId, LOG_TYPE);
+
+  return {
+    create: async (tenantId, insert) => {
+      const log = { ...insert, log_id: (insert as Partial<Log>).log_id ?? newId(), date: insert.date ?? new Date().toISOString() } as Log;
+      const item: StoredItem = {
+        ...logKey(tenantId, log.log_id),
+        gsi1pk: partition(tenantId),
+        gsi1sk: `${log.date}#${log.log_id}`,
+        type: LOG_TYPE,
+        v: SCHEMA_VERSION,
+        tenant_id: tenantId,
+        data: log as unknown as Record<string, unknown>,
+        expiresAt: nowSeconds() + retentionDays * 86_400,
+      };
+      await table.put(item, { ifAbsent: true, conflictMessage: `A log with id \`${log.log_id}\` already exists.` });
+      return log;
+    },
+    get: async (tenantId, logId) => {
+      const item = await table.get(logKey(tenantId, logId));
+      return item && item.type === LOG_TYPE ? (item.data as unknown as Log) : null;
+    },
+    list: async (tenantId, params = {}) => {
+      const filter = parseQuery(params.q);
+      const perPage = Math.min(Math.max(1, params.per_page ?? 50), 1000);
+      const start = Math.max(0, params.page ?? 0) * perPage;
+      const ascending = params.sort?.sort_by === "date" && params.sort.sort_order === "asc";
+      const matched: Log[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      let exhausted = false;
+      while (matched.length < start + perPage) {
+        const page = await table.query({ index: "gsi1", partitionKey: partition(tenantId), ascending, startKey, limit: 200 });
+        for (const item of page.items) {
+          if (item.type === LOG_TYPE && matchesFilter(item.data, filter)) matched.push(item.data as unknown as Log);
+        }
+        startKey = page.lastKey;
+        if (!startKey) {
+          exhausted = true;
+          break;
+        }
+      }
+      const logs = matched.slice(start, start + perPage);
+      return { logs, start, limit: perPage, length: logs.length, ...(exhausted ? { total: matched.length } : {}) };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Organization, UserOrganization, UserOrganizationsAdapter } from "@authhero/adapter-interfaces";
+import { stampNew, withoutId } from "../crud.js";
+import { badRequest } from "../errors.js";
+import { composeKey } from "../item.js";
+import { tenantEntityModel, userOrganizationModel } from "../keys.js";
+import { paginate } from "../pagination.js";
+import { matchesFilter, parseQuery, requiredEquality } from "../query-filter.js";
+import { Repository } from "../repository.js";
+import type { DynamoTable } from "../table.js";
+
+export function createUserOrganizationsAdapter(table: DynamoTable): UserOrganizationsAdapter {
+  const memberships = new Repository<UserOrganization>(table, userOrganizationModel as never);
+  const organizations = new Repository<Organization>(table, tenantEntityModel<Organization>("organization", "id"));
+
+  const byUser = async (tenantId: string, userId: string) =>
+    memberships.entities(await table.queryAll({ index: "gsi1", partitionKey: composeKey(tenantId, "user-organizations", userId) }));
+
+  return {
+    create: async (tenantId, params, options) => {
+      const existing = (await byUser(tenantId, params.user_id)).find((membership) => membership.organization_id === params.organization_id);
+      if (existing) return existing;
+      return memberships.create(tenantId, stampNew<UserOrganization>(params, "id", "uor", options));
+    },
+    get: (tenantId, id) => memberships.get(tenantId, id),
+    remove: (tenantId, id) => memberships.remove(tenantId, id),
+    list: async (tenantId, params = {}) => {
+      const filter = parseQuery(params.q);
+      const userId = requiredEquality(filter, "user_id");
+      const organizationId = requiredEquality(filter, "organization_id");
+      if (userId === undefined && organizationId === undefined) {
+        throw badRequest("userOrganizations.list needs a `user_id:` or `organization_id:` term in q; listing every membership of a tenant is not supported.");
+      }
+      const candidates = userId !== undefined
+        ? await byUser(tenantId, userId)
+        : memberships.entities(await table.queryAll({ index: "gsi2", partitionKey: composeKey(tenantId, "organization-members", organizationId!) }));
+      const page = paginate(candidates.filter((membership) => matchesFilter(membership as unknown as Record<string, unknown>, filter)), params, tenantId);
+      return { userOrganizations: page.items, ...page.totals };
+    },
+    listUserOrganizations: async (tenantId, userId, params = {}) => {
+      const ids = (await byUser(tenantId, userId)).map((membership) => membership.organization_id);
+      const page = paginate(await organizations.getMany(tenantId, ids), params, tenantId);
+      return { organizations: page.items, ...page.totals };
+    },
+    update: (tenantId, id, patch) => memberships.update(tenantId, id, withoutId(patch, "id") as Partial<UserOrganization>),
+  };
+}

@@ -1,0 +1,30 @@
+import type { Role, UserRolesAdapter } from "@authhero/adapter-interfaces";
+import { composeKey, SCHEMA_VERSION } from "../item.js";
+import { tenantEntityModel, userPartition, userRoleKey, userRolePrefix } from "../keys.js";
+import { paginate } from "../pagination.js";
+import { Repository } from "../repository.js";
+import type { DynamoTable } from "../table.js";
+
+const TYPE = "user-role";
+
+export function createUserRolesAdapter(table: DynamoTable): UserRolesAdapter {
+  const roles = new Repository<Role>(table, tenantEntityModel<Role>("role", "id"));
+  return {
+    list: async (tenantId, userId, _params, organizationId) => {
+      const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: userRolePrefix(organizationId) });
+      return roles.getMany(tenantId, items.filter((item) => item.type === TYPE).map((item) => String(item.data.role_id)));
+    },
+    listUsers: async (tenantId, roleId, params = {}) => {
+      const items = await table.queryAll({ index: "gsi1", partitionKey: composeKey(tenantId, "role-user", roleId) });
+      const userIds = [...new Set(items.filter((item) => item.type === TYPE).map((item) => String(item.data.user_id)))];
+      const page = paginate(userIds, params, tenantId);
+      return { users: page.items, ...page.totals } as never;
+    },
+    create: async (tenantId, userId, roleId, organizationId, options) => {
+      const data = { user_id: userId, role_id: roleId, organization_id: organizationId ?? "", created_at: options?.importMetadata?.created_at ?? new Date().toISOString() };
+      await table.put({ ...userRoleKey(tenantId, userId, roleId, organizationId), type: TYPE, v: SCHEMA_VERSION, tenant_id: tenantId, data });
+      return true;
+    },
+    remove: (tenantId, userId, roleId, organizationId) => table.delete(userRoleKey(tenantId, userId, roleId, organizationId)),
+  };
+}

@@ -1,0 +1,153 @@
+import type { CreateOptions, ListParams, Password, User, UserDataAdapter, UserInsert, WriteOptions } from "@authhero/adapter-interfaces";
+import { HTTPException } from "hono/http-exception";
+import { stampNew } from "../crud.js";
+import { newId } from "../ids.js";
+import { SCHEMA_VERSION, type StoredItem } from "../item.js";
+import { USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userModel, userPartition } from "../keys.js";
+import { paginate } from "../pagination.js";
+import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
+import { liveFilter, Repository } from "../repository.js";
+import type { DynamoTable, TransactItem } from "../table.js";
+import { passwordWrites } from "./passwords.js";
+
+const USER_EXISTS = "User already exists";
+
+export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
+  const users = new Repository<User>(table, userModel);
+
+  const create = async (tenantId: string, insert: UserInsert, options?: CreateOptions & WriteOptions): Promise<User> => {
+    const { password, ...fields } = insert;
+    const provider = fields.provider ?? (fields.user_id?.includes("|") ? fields.user_id.split("|")[0] : "auth2");
+    const user = stampNew<User>(
+      { is_social: false, login_count: 0, ...fields, email_verified: fields.email_verified ?? false, provider, user_id: fields.user_id ?? `${provider}|${newId()}` },
+      "user_id",
+      undefined,
+      options,
+    );
+    const writes: TransactItem[] = [
+      users.putTransactItem(tenantId, user, { ifAbsent: true }),
+      ...lookupItems(tenantId, user).map((item) => putIfAbsent(item)),
+    ];
+    if (password) {
+      const record = stampNew<Password>({ user_id: user.user_id, password: password.hash, algorithm: password.algorithm, is_current: true }, "id", undefined);
+      // The user row is created in this same transaction, so it cannot be checked for.
+      writes.push(...passwordWrites(tenantId, record, [], { checkUser: false }));
+    }
+    await table.transactWrite(writes, USER_EXISTS);
+    return withIdentities(user);
+  };
+
+  return {
+    get: async (tenantId, id) => {
+      const user = await users.get(tenantId, id);
+      return user ? withIdentities(user) : null;
+    },
+    create,
+    rawCreate: create,
+    list: async (tenantId, params: ListParams = {}) => {
+      const filter = parseQuery(params.q);
+      const candidates = await findCandidates(table, users, tenantId, filter);
+      const page = paginate(candidates.filter((user) => matchesFilter(user as unknown as Record<string, unknown>, filter)), params, tenantId);
+      return { users: page.items.map(withIdentities), ...page.totals };
+    },
+    update: async (tenantId, id, patch) => {
+      const { user_id: _ignored, identities: _derived, ...changes } = patch as Partial<User> & { identities?: unknown };
+      const stamped = { ...changes, updated_at: changes.updated_at ?? new Date().toISOString() };
+      try {
+        return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
+      } catch (error) {
+        if (error instanceof HTTPException && error.status === 409) {
+          throw new HTTPException(409, { message: `Another user in connection \`${changes.connection ?? "this connection"}\` already has this email, username or phone number.`, cause: error });
+        }
+        throw error;
+      }
+    },
+    remove: async (tenantId, id) => {
+      const user = await users.get(tenantId, id);
+      if (!user) return false;
+      // NOTE: sessions and refresh tokens of a removed user are not deleted here; they expire by TTL.
+      const owned = await table.queryAll({ partitionKey: userPartition(tenantId, id) });
+      const keys = [...owned, ...lookupItems(tenantId, user)].map(({ pk, sk }) => ({ pk, sk }));
+      await table.batchDelete(keys);
+      return true;
+    },
+    unlink: async (tenantId, id, provider, linkedUserId) => {
+      const secondaryId = `${provider}|${linkedUserId}`;
+      return users.rewrite(
+        tenantId,
+        secondaryId,
+        (current) => {
+          if (current.linked_to !== id) return current;
+          const { linked_to: _removed, ...rest } = current;
+          return { ...rest, updated_at: new Date().toISOString() } as User;
+        },
+        (before, after) => lookupChanges(tenantId, before, after),
+      );
+    },
+  };
+}
+
+/**
+ * Picks the cheapest read for a filter: the email index, a lookup partition,
+ * a single get by id, or (for unindexed searches) the tenant's user list.
+ */
+async function findCandidates(table: DynamoTable, users: Repository<User>, tenantId: string, filter: QueryFilter): Promise<User[]> {
+  const email = requiredEquality(filter, "email");
+  if (email !== undefined) {
+    return users.entities(await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() }));
+  }
+  const userId = requiredEquality(filter, "user_id");
+  if (userId !== undefined) {
+    const user = await users.get(tenantId, userId);
+    return user ? [user] : [];
+  }
+  for (const field of USER_LOOKUP_FIELDS) {
+    const value = requiredEquality(filter, field);
+    if (value === undefined) continue;
+    const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
+    return users.getMany(tenantId, pointers.map((pointer) => pointer.gsi1sk as string));
+  }
+  // NOTE: a search on an unindexed field reads every user of the tenant; fine for admin use, slow past ~10,000 users.
+  return users.listAll(tenantId);
+}
+
+function lookupItems(tenantId: string, user: User): StoredItem[] {
+  const items: StoredItem[] = [];
+  const base = { type: "user-lookup", v: SCHEMA_VERSION, tenant_id: tenantId, data: { user_id: user.user_id } };
+  if (user.email) {
+    const { gsi1pk: _unused, gsi1sk: _unusedSort, ...guard } = userLookupItem(tenantId, "email", user.email, user);
+    items.push({ ...guard, ...base });
+  }
+  for (const field of USER_LOOKUP_FIELDS) {
+    const value = user[field];
+    if (typeof value === "string" && value !== "") items.push({ ...userLookupItem(tenantId, field, value, user), ...base });
+  }
+  return items;
+}
+
+/** Deletes lookup items that no longer apply and adds new ones, failing on a taken value. */
+function lookupChanges(tenantId: string, before: User, after: User): TransactItem[] {
+  const oldItems = lookupItems(tenantId, before);
+  const newItems = lookupItems(tenantId, after);
+  const id = (item: StoredItem) => `${item.pk}\u0000${item.sk}`;
+  const oldIds = new Set(oldItems.map(id));
+  const newIds = new Set(newItems.map(id));
+  return [
+    ...oldItems.filter((item) => !newIds.has(id(item))).map((item) => ({ Delete: { Key: { pk: item.pk, sk: item.sk } } }) as unknown as TransactItem),
+    ...newItems.filter((item) => !oldIds.has(id(item))).map(putIfAbsent),
+  ];
+}
+
+function putIfAbsent(item: StoredItem): TransactItem {
+  return { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } } as unknown as TransactItem;
+}
+
+/** Adds the primary identity, which AuthHero's management API expects on every user. */
+function withIdentities(user: User): User {
+  if (user.identities && user.identities.length > 0) return user;
+  const [, ...rest] = user.user_id.split("|");
+  return {
+    ...user,
+    identities: [{ connection: user.connection, provider: user.provider, user_id: rest.join("|") || user.user_id, isSocial: Boolean(user.is_social) }],
+  } as User;
+}

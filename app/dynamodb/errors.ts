@@ -1,0 +1,46 @@
+import { HTTPException } from "hono/http-exception";
+
+/**
+ * Stable codes for failures at the DynamoDB boundary. Callers branch on the
+ * code; the SDK error stays attached as `cause` for logs.
+ */
+export type AdapterErrorCode =
+  | "adapter.conflict"
+  | "adapter.throttled"
+  | "adapter.unavailable"
+  | "adapter.corrupt_item"
+  | "adapter.invalid_cursor"
+  | "adapter.invalid_query"
+  | "adapter.invalid_key"
+  | "adapter.not_implemented"
+  | "adapter.failed";
+
+export class AdapterError extends Error {
+  readonly code: AdapterErrorCode;
+
+  constructor(code: AdapterErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AdapterError";
+    this.code = code;
+  }
+}
+
+/**
+ * AuthHero maps an `HTTPException` with status 409 to a conflict response, so
+ * uniqueness violations must use Hono's class, from the same copy AuthHero uses.
+ */
+export function conflict(message: string, cause?: unknown): HTTPException {
+  return new HTTPException(409, { message, cause });
+}
+
+/** AuthHero turns a 400 `HTTPException` into a client error with this message. */
+export function badRequest(message: string, cause?: unknown): HTTPException {
+  return new HTTPException(400, { message, cause });
+}
+
+export function notImplemented(method: string): AdapterError {
+  return new AdapterError(
+    "adapter.not_implemented",
+    `DynamoDB adapter method \`${method}\` is not implemented yet; the feature that needs it cannot be used with this adapter.`,
+  );
+}

@@ -1,0 +1,311 @@
+import type {
+  Client,
+  Code,
+  Connection,
+  LoginSession,
+  Password,
+  RefreshToken,
+  Session,
+  SigningKey,
+  Tenant,
+  User,
+} from "@authhero/adapter-interfaces";
+import { composeKey, GLOBAL_SCOPE, latestTtl, ttlFromIso, type ItemKey } from "./item.js";
+import type { EntityModel } from "./repository.js";
+
+/**
+ * Every key template of every entity, in one place. Tenant data keys start
+ * with the tenant id, so a query can never cross tenants. The exceptions
+ * start with GLOBAL_SCOPE: the tenant records themselves, control-plane
+ * signing keys, and the lookups AuthHero makes before it knows the tenant
+ * (client id, custom domain).
+ */
+
+function primary(tenantId: string, type: string, id: string): ItemKey {
+  return { pk: composeKey(tenantId, type, id), sk: type };
+}
+
+/** Sorts list partitions by creation time, then id, so pages are stable. */
+function createdOrder(entity: { created_at?: string }, id: string): string {
+  return `${entity.created_at ?? ""}#${id}`;
+}
+
+export const tenantModel: EntityModel<Tenant> = {
+  type: "tenant",
+  key: (_scope, id) => primary(GLOBAL_SCOPE, "tenant", id),
+  id: (tenant) => tenant.id,
+  indexKeys: (_scope, tenant) => ({ gsi1pk: composeKey(GLOBAL_SCOPE, "tenant"), gsi1sk: createdOrder(tenant, tenant.id) }),
+  listPartition: () => composeKey(GLOBAL_SCOPE, "tenant"),
+  stampsUpdatedAt: true,
+};
+
+export const clientModel: EntityModel<Client> = {
+  type: "client",
+  key: (tenantId, id) => primary(tenantId, "client", id),
+  id: (client) => client.client_id,
+  indexKeys: (tenantId, client) => ({
+    gsi1pk: composeKey(tenantId, "client"),
+    gsi1sk: createdOrder(client, client.client_id),
+    gsi2pk: clientIdLookup(client.client_id),
+    gsi2sk: "client",
+  }),
+  listPartition: (tenantId) => composeKey(tenantId, "client"),
+  stampsUpdatedAt: true,
+};
+
+/** Client ids are global in OAuth: `/authorize` names only the client. */
+export function clientIdLookup(clientId: string): string {
+  return composeKey(GLOBAL_SCOPE, "client-id", clientId);
+}
+
+/** A guard item that makes a client id unique across tenants. */
+export function clientIdGuard(clientId: string): ItemKey {
+  return { pk: clientIdLookup(clientId), sk: "guard" };
+}
+
+export const connectionModel: EntityModel<Connection> = tenantEntityModel<Connection>("connection", "id");
+
+/** Signing keys carry their tenant, or none for control-plane keys. */
+export const signingKeyModel: EntityModel<SigningKey> = {
+  type: "signing-key",
+  key: (_scope, kid) => primary(GLOBAL_SCOPE, "signing-key", kid),
+  id: (key) => key.kid,
+  indexKeys: (_scope, key) => ({
+    gsi1pk: composeKey(key.tenant_id ?? GLOBAL_SCOPE, "signing-key"),
+    gsi1sk: createdOrder({ created_at: key.current_since }, key.kid),
+    gsi2pk: composeKey(GLOBAL_SCOPE, "signing-key-all"),
+    gsi2sk: key.kid,
+  }),
+  derivedFrom: ["tenant_id", "current_since"],
+};
+
+export const userModel: EntityModel<User> = {
+  type: "user",
+  key: (tenantId, id) => primary(tenantId, "user", id),
+  id: (user) => user.user_id,
+  indexKeys: (tenantId, user) => ({
+    gsi1pk: composeKey(tenantId, "user"),
+    gsi1sk: createdOrder(user, user.user_id),
+    ...(user.email ? { gsi2pk: userEmailLookup(tenantId, user.email), gsi2sk: user.user_id } : {}),
+  }),
+  derivedFrom: ["email", "username", "phone_number", "linked_to", "connection", "provider"],
+  listPartition: (tenantId) => composeKey(tenantId, "user"),
+  stampsUpdatedAt: true,
+};
+
+export function userEmailLookup(tenantId: string, email: string): string {
+  return composeKey(tenantId, "user-email", email.toLowerCase());
+}
+
+/** Fields with a lookup item per user, found through gsi1. */
+export const USER_LOOKUP_FIELDS = ["username", "phone_number", "linked_to"] as const;
+export type UserLookupField = (typeof USER_LOOKUP_FIELDS)[number];
+
+/**
+ * A lookup item for one user field value. For username and phone number it
+ * is also the uniqueness guard within a connection: its primary key holds
+ * the connection, and it is written with attribute_not_exists.
+ */
+export function userLookupItem(tenantId: string, field: UserLookupField | "email", value: string, user: Pick<User, "user_id" | "connection">): ItemKey & { gsi1pk: string; gsi1sk: string } {
+  const normalized = field === "email" ? value.toLowerCase() : value;
+  const unique = field !== "linked_to";
+  return {
+    pk: unique ? composeKey(tenantId, "user-unique", user.connection ?? "", field, normalized) : composeKey(tenantId, "user-link", value, user.user_id),
+    sk: "lookup",
+    gsi1pk: composeKey(tenantId, "user-by", field, normalized),
+    gsi1sk: user.user_id,
+  };
+}
+
+export function userLookupPartition(tenantId: string, field: UserLookupField, value: string): string {
+  return composeKey(tenantId, "user-by", field, value);
+}
+
+/** Passwords live in the user's partition, so deleting a user finds them. */
+export function passwordKey(tenantId: string, userId: string, password: Pick<Password, "id" | "created_at">): ItemKey {
+  return { pk: primary(tenantId, "user", userId).pk, sk: `password#${password.created_at}#${password.id}` };
+}
+
+export function userPartition(tenantId: string, userId: string): string {
+  return primary(tenantId, "user", userId).pk;
+}
+
+export const codeModel: EntityModel<Code> = {
+  type: "code",
+  key: (tenantId, id) => primary(tenantId, "code", id),
+  id: (code) => code.code_id,
+  indexKeys: (tenantId, code) => ({ gsi1pk: composeKey(tenantId, "code"), gsi1sk: createdOrder(code, code.code_id) }),
+  expiresAt: (code) => ttlFromIso(code.expires_at),
+  derivedFrom: ["expires_at"],
+  listPartition: (tenantId) => composeKey(tenantId, "code"),
+};
+
+export const loginSessionModel: EntityModel<LoginSession> = {
+  type: "login-session",
+  key: (tenantId, id) => primary(tenantId, "login-session", id),
+  id: (session) => session.id,
+  expiresAt: (session) => ttlFromIso(session.expires_at),
+  derivedFrom: ["expires_at"],
+  stampsUpdatedAt: true,
+};
+
+/** Points from a login session to a refresh token issued under it. */
+export function loginSessionRefreshTokenPointer(tenantId: string, loginId: string, tokenId: string): ItemKey {
+  return { pk: primary(tenantId, "login-session", loginId).pk, sk: `refresh-token#${tokenId}` };
+}
+
+export const sessionModel: EntityModel<Session> = {
+  type: "session",
+  key: (tenantId, id) => primary(tenantId, "session", id),
+  id: (session) => session.id,
+  indexKeys: (tenantId, session) => ({
+    gsi1pk: composeKey(tenantId, "session"),
+    gsi1sk: createdOrder(session, session.id),
+    gsi2pk: composeKey(tenantId, "user-session", session.user_id),
+    gsi2sk: createdOrder(session, session.id),
+  }),
+  expiresAt: (session) => latestTtl(ttlFromIso(session.expires_at), ttlFromIso(session.idle_expires_at)),
+  derivedFrom: ["expires_at", "idle_expires_at", "user_id"],
+  listPartition: (tenantId) => composeKey(tenantId, "session"),
+  stampsUpdatedAt: true,
+};
+
+export const refreshTokenModel: EntityModel<RefreshToken> = {
+  type: "refresh-token",
+  key: (tenantId, id) => primary(tenantId, "refresh-token", id),
+  id: (token) => token.id,
+  indexKeys: (tenantId, token) => ({
+    ...(token.family_id ? { gsi1pk: composeKey(tenantId, "refresh-token-family", token.family_id), gsi1sk: createdOrder(token, token.id) } : {}),
+    ...(token.token_lookup ? { gsi2pk: composeKey(tenantId, "refresh-token-lookup", token.token_lookup), gsi2sk: token.id } : {}),
+  }),
+  expiresAt: (token) => latestTtl(ttlFromIso(token.expires_at), ttlFromIso(token.idle_expires_at)),
+  derivedFrom: ["expires_at", "idle_expires_at", "family_id", "token_lookup", "login_id"],
+};
+
+/**
+ * The model of a plain tenant entity: one item per id, listed through its
+ * tenant's gsi1 partition in creation order.
+ */
+export function tenantEntityModel<T extends object>(type: string, idField: keyof T & string): EntityModel<T> {
+  const idOf = (entity: T) => String((entity as Record<string, unknown>)[idField]);
+  return {
+    type,
+    key: (tenantId, id) => primary(tenantId, type, id),
+    id: idOf,
+    indexKeys: (tenantId, entity) => ({ gsi1pk: composeKey(tenantId, type), gsi1sk: createdOrder(entity as { created_at?: string }, idOf(entity)) }),
+    listPartition: (tenantId) => composeKey(tenantId, type),
+    stampsUpdatedAt: true,
+  };
+}
+
+/** One item per tenant, for settings such as branding. */
+export function tenantSingletonKey(tenantId: string, type: string): ItemKey {
+  return { pk: composeKey(tenantId, "settings"), sk: type };
+}
+
+/** A permission granted to a role, stored in the role's partition. */
+export function rolePermissionKey(tenantId: string, roleId: string, resourceServer: string, permission: string): ItemKey {
+  return { pk: primary(tenantId, "role", roleId).pk, sk: composeKey("permission", resourceServer, permission) };
+}
+
+export function rolePartition(tenantId: string, roleId: string): string {
+  return primary(tenantId, "role", roleId).pk;
+}
+
+/** Organization-less grants use this segment in user role and permission keys. */
+const NO_ORGANIZATION = "-";
+
+/** A role assigned to a user, in the user's partition; gsi1 lists a role's users. */
+export function userRoleKey(tenantId: string, userId: string, roleId: string, organizationId?: string): ItemKey & { gsi1pk: string; gsi1sk: string } {
+  return {
+    pk: userPartition(tenantId, userId),
+    sk: composeKey("role", organizationId || NO_ORGANIZATION, roleId),
+    gsi1pk: composeKey(tenantId, "role-user", roleId),
+    gsi1sk: composeKey(userId, organizationId || NO_ORGANIZATION),
+  };
+}
+
+export function userRolePrefix(organizationId?: string): string {
+  return `${composeKey("role", organizationId || NO_ORGANIZATION)}#`;
+}
+
+/** A permission granted directly to a user, in the user's partition. */
+export function userPermissionKey(tenantId: string, userId: string, resourceServer: string, permission: string, organizationId?: string): ItemKey {
+  return { pk: userPartition(tenantId, userId), sk: composeKey("permission", organizationId || NO_ORGANIZATION, resourceServer, permission) };
+}
+
+export function userPermissionPrefix(organizationId?: string): string {
+  return `${composeKey("permission", organizationId || NO_ORGANIZATION)}#`;
+}
+
+/** Membership of a user in an organization: gsi1 by user, gsi2 by organization. */
+export const userOrganizationModel: EntityModel<{ id: string; user_id: string; organization_id: string; created_at?: string }> = {
+  type: "user-organization",
+  key: (tenantId, id) => primary(tenantId, "user-organization", id),
+  id: (membership) => membership.id,
+  indexKeys: (tenantId, membership) => ({
+    gsi1pk: composeKey(tenantId, "user-organizations", membership.user_id),
+    gsi1sk: createdOrder(membership, membership.id),
+    gsi2pk: composeKey(tenantId, "organization-members", membership.organization_id),
+    gsi2sk: createdOrder(membership, membership.id),
+  }),
+  derivedFrom: ["user_id", "organization_id"],
+  stampsUpdatedAt: true,
+};
+
+/** Authentication methods (MFA factors, passkeys) of a user: gsi1 by user, gsi2 by credential id. */
+export const authenticationMethodModel: EntityModel<{ id: string; user_id: string; credential_id?: string; created_at?: string }> = {
+  type: "authentication-method",
+  key: (tenantId, id) => primary(tenantId, "authentication-method", id),
+  id: (method) => method.id,
+  indexKeys: (tenantId, method) => ({
+    gsi1pk: composeKey(tenantId, "user-authentication-methods", method.user_id),
+    gsi1sk: createdOrder(method, method.id),
+    ...(method.credential_id ? { gsi2pk: composeKey(tenantId, "credential", method.credential_id), gsi2sk: method.id } : {}),
+  }),
+  derivedFrom: ["user_id", "credential_id"],
+  stampsUpdatedAt: true,
+};
+
+/** Custom domains: gsi2 finds the tenant of a host before the tenant is known. */
+export const customDomainModel: EntityModel<{ custom_domain_id: string; domain: string; created_at?: string }> = {
+  type: "custom-domain",
+  key: (tenantId, id) => primary(tenantId, "custom-domain", id),
+  id: (domain) => domain.custom_domain_id,
+  indexKeys: (tenantId, domain) => ({
+    gsi1pk: composeKey(tenantId, "custom-domain"),
+    gsi1sk: createdOrder(domain, domain.custom_domain_id),
+    gsi2pk: composeKey(GLOBAL_SCOPE, "domain", domain.domain.toLowerCase()),
+    gsi2sk: "custom-domain",
+  }),
+  derivedFrom: ["domain"],
+  listPartition: (tenantId) => composeKey(tenantId, "custom-domain"),
+  stampsUpdatedAt: true,
+};
+
+export function customDomainLookup(domain: string): string {
+  return composeKey(GLOBAL_SCOPE, "domain", domain.toLowerCase());
+}
+
+/** Custom text for one prompt and language, in the tenant's settings partition. */
+export function customTextKey(tenantId: string, prompt: string, language: string): ItemKey {
+  return { pk: composeKey(tenantId, "settings"), sk: composeKey("custom-text", prompt, language) };
+}
+
+export function settingsPartition(tenantId: string): string {
+  return composeKey(tenantId, "settings");
+}
+
+/** A connection enabled for a client, in the client's partition; gsi1 lists a connection's clients. */
+export function clientConnectionKey(tenantId: string, clientId: string, connectionId: string): ItemKey & { gsi1pk: string; gsi1sk: string } {
+  return {
+    pk: primary(tenantId, "client", clientId).pk,
+    sk: composeKey("connection", connectionId),
+    gsi1pk: composeKey(tenantId, "connection-client", connectionId),
+    gsi1sk: clientId,
+  };
+}
+
+export function clientPartition(tenantId: string, clientId: string): string {
+  return primary(tenantId, "client", clientId).pk;
+}

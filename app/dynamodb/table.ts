@@ -1,0 +1,237 @@
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { AdapterError, conflict } from "./errors.js";
+import type { ItemKey, StoredItem } from "./item.js";
+import { TABLE_SCHEMA } from "./schema.js";
+
+export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+export interface QueryRequest {
+  index?: "gsi1" | "gsi2";
+  partitionKey: string;
+  /** Only sort keys starting with this prefix. */
+  sortKeyPrefix?: string;
+  /** Newest-first when false. Default true. */
+  ascending?: boolean;
+  limit?: number;
+  startKey?: Record<string, unknown>;
+  /** Server-side filter; expression values use the `:f_` prefix. */
+  filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+}
+
+export interface QueryPage {
+  items: StoredItem[];
+  lastKey?: Record<string, unknown>;
+}
+
+const MAX_BATCH_GET = 100;
+const MAX_BATCH_WRITE = 25;
+
+/**
+ * The one boundary between the adapter and DynamoDB: every call goes through
+ * here, so SDK errors are mapped in one place and keep the SDK error as cause.
+ */
+export class DynamoTable {
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(key: ItemKey, options: { consistent?: boolean; signal?: AbortSignal } = {}): Promise<StoredItem | undefined> {
+    const output = await this.send("GetItem", key.pk, () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: options.consistent }),
+        { abortSignal: options.signal },
+      ),
+    );
+    return output.Item as StoredItem | undefined;
+  }
+
+  async batchGet(keys: ItemKey[]): Promise<StoredItem[]> {
+    const found: StoredItem[] = [];
+    const unique = dedupeKeys(keys);
+    for (let start = 0; start < unique.length; start += MAX_BATCH_GET) {
+      let pending: Record<string, unknown>[] | undefined = unique.slice(start, start + MAX_BATCH_GET).map((key) => ({ ...key }));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 5) throw new AdapterError("adapter.throttled", `BatchGetItem on \`${this.tableName}\` left keys unprocessed after 6 attempts; retry the request.`);
+        const requestKeys: Record<string, unknown>[] = pending;
+        const output = await this.send("BatchGetItem", "batch", () =>
+          this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys } } })),
+        );
+        found.push(...((output.Responses?.[this.tableName] ?? []) as StoredItem[]));
+        pending = output.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return found;
+  }
+
+  /** Writes an item; with `ifAbsent`, fails with 409 when the key exists. */
+  async put(item: StoredItem, options: { ifAbsent?: boolean; conflictMessage?: string } = {}): Promise<void> {
+    await this.send(
+      "PutItem",
+      item.pk,
+      () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ConditionExpression: options.ifAbsent ? "attribute_not_exists(pk)" : undefined,
+          }),
+        ),
+      options.ifAbsent ? (options.conflictMessage ?? "An item with this id already exists.") : undefined,
+    );
+  }
+
+  /** Writes an item only if `condition` holds; returns false when it did not. */
+  async putIf(item: StoredItem, condition: string, values?: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.send("PutItem", item.pk, () =>
+        this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values })),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Runs an UpdateItem; returns false when its condition did not hold. */
+  async update(input: Omit<UpdateCommandInput, "TableName">): Promise<{ applied: boolean; attributes?: StoredItem }> {
+    try {
+      const output = await this.send("UpdateItem", String(input.Key?.pk), () =>
+        this.client.send(new UpdateCommand({ ...input, TableName: this.tableName })),
+      );
+      return { applied: true, attributes: output.Attributes as StoredItem | undefined };
+    } catch (error) {
+      if (isConditionFailure(error)) return { applied: false };
+      throw error;
+    }
+  }
+
+  /** Deletes an item; returns false when it did not exist (or the condition failed). */
+  async delete(key: ItemKey, condition = "attribute_exists(pk)"): Promise<boolean> {
+    try {
+      await this.send("DeleteItem", key.pk, () =>
+        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: condition })),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async query(request: QueryRequest): Promise<QueryPage> {
+    const index = request.index ? TABLE_SCHEMA.indexes.find((candidate) => candidate.name === request.index) : undefined;
+    const partitionAttribute = index?.partitionKey ?? TABLE_SCHEMA.partitionKey;
+    const sortAttribute = index?.sortKey ?? TABLE_SCHEMA.sortKey;
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: index?.name,
+      KeyConditionExpression: request.sortKeyPrefix === undefined ? "#pk = :pk" : "#pk = :pk AND begins_with(#sk, :sk)",
+      ExpressionAttributeNames: { "#pk": partitionAttribute, ...(request.sortKeyPrefix === undefined ? {} : { "#sk": sortAttribute }), ...request.filter?.names },
+      ExpressionAttributeValues: { ":pk": request.partitionKey, ...(request.sortKeyPrefix === undefined ? {} : { ":sk": request.sortKeyPrefix }), ...request.filter?.values },
+      FilterExpression: request.filter?.expression,
+      ScanIndexForward: request.ascending ?? true,
+      Limit: request.limit,
+      ExclusiveStartKey: request.startKey,
+    };
+    const output = await this.send("Query", request.partitionKey, () => this.client.send(new QueryCommand(input)));
+    return { items: (output.Items ?? []) as StoredItem[], lastKey: output.LastEvaluatedKey };
+  }
+
+  /** Reads every page of a query; only for partitions known to stay small. */
+  async queryAll(request: Omit<QueryRequest, "startKey">): Promise<StoredItem[]> {
+    const items: StoredItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.query({ ...request, startKey });
+      items.push(...page.items);
+      startKey = page.lastKey;
+    } while (startKey);
+    return items;
+  }
+
+  async transactWrite(items: TransactItem[], conflictMessage?: string): Promise<void> {
+    if (items.length === 0) return;
+    const withTable = items.map((item) => withTableName(item, this.tableName));
+    await this.send("TransactWriteItems", "transaction", () => this.client.send(new TransactWriteCommand({ TransactItems: withTable })), conflictMessage);
+  }
+
+  /** Deletes many keys without conditions, in batches of 25. */
+  async batchDelete(keys: ItemKey[]): Promise<void> {
+    const unique = dedupeKeys(keys);
+    for (let start = 0; start < unique.length; start += MAX_BATCH_WRITE) {
+      let pending = unique.slice(start, start + MAX_BATCH_WRITE).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 5) throw new AdapterError("adapter.throttled", `BatchWriteItem on \`${this.tableName}\` left items unprocessed after 6 attempts; retry the request.`);
+        const requestItems = pending;
+        const output = await this.send("BatchWriteItem", "batch", () =>
+          this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requestItems } })),
+        );
+        pending = (output.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      }
+    }
+  }
+
+  private async send<T>(operation: string, partition: string, call: () => Promise<T>, conflictMessage?: string): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw mapError(error, operation, this.tableName, partition, conflictMessage);
+    }
+  }
+}
+
+function withTableName(item: TransactItem, tableName: string): TransactItem {
+  const [kind, body] = Object.entries(item)[0] as [string, object];
+  return { [kind]: { ...body, TableName: tableName } } as TransactItem;
+}
+
+function dedupeKeys<K extends ItemKey>(keys: K[]): K[] {
+  const seen = new Map<string, K>();
+  for (const key of keys) seen.set(`${key.pk}\u0000${key.sk}`, key);
+  return [...seen.values()];
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  const target = error instanceof AdapterError ? error.cause : error;
+  return (target as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
+}
+
+function mapError(error: unknown, operation: string, tableName: string, partition: string, conflictMessage?: string): unknown {
+  if (error instanceof AdapterError) return error;
+  const name = (error as { name?: string }).name ?? "Error";
+  if (name === "ConditionalCheckFailedException") return conflictMessage === undefined ? error : conflict(conflictMessage, error);
+  if (name === "TransactionCanceledException") {
+    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    if (reasons.some((reason) => reason.Code === "ConditionalCheckFailed")) {
+      return conflict(conflictMessage ?? "The item already exists or was changed concurrently.", error);
+    }
+    if (reasons.some((reason) => reason.Code === "TransactionConflict")) {
+      return new AdapterError("adapter.throttled", `${operation} on \`${tableName}\` conflicted with a concurrent transaction; retry the request.`, { cause: error });
+    }
+  }
+  const retryable = ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"];
+  if (retryable.includes(name)) {
+    return new AdapterError("adapter.throttled", `${operation} on \`${tableName}\` was throttled (${name}); retry the request.`, { cause: error });
+  }
+  const unreachable = ["TimeoutError", "RequestTimeout", "AbortError", "ECONNREFUSED", "ECONNRESET"];
+  const code = (error as { code?: string }).code;
+  if (unreachable.includes(name) || (code !== undefined && unreachable.includes(code))) {
+    return new AdapterError("adapter.unavailable", `${operation} on \`${tableName}\` failed because DynamoDB did not answer in time (${name}).`, { cause: error });
+  }
+  return new AdapterError("adapter.failed", `${operation} on \`${tableName}\` (partition \`${partition.split("#")[0]}\`) failed: ${name}: ${(error as Error).message}`, { cause: error });
+}
