@@ -1,0 +1,91 @@
+import type { DataAdapters } from "@authhero/adapter-interfaces";
+import { init } from "authhero";
+import { Hono } from "hono";
+import type { HealthProbe } from "./health.js";
+import { describeError, type Logger } from "./logger.js";
+import { createRequestContext, type RequestVariables } from "./request-context.js";
+
+export interface AppOptions {
+  dataAdapter: DataAdapters;
+  /** The OIDC issuer, with a trailing slash. */
+  issuer: string;
+  allowedOrigins: string[];
+  region: string;
+  /** Served when a request names no tenant (no `tenant-id` header, host or query). */
+  tenantId?: string;
+  health: HealthProbe;
+  logger: Logger;
+  /** Serves `/u/...` static assets; omitted where a CDN serves them. */
+  assets?: Hono;
+}
+
+/**
+ * Builds the one Hono app that both entrypoints serve: the health route,
+ * the guard on AuthHero's setup wizard, then AuthHero itself. Per-request
+ * settings reach AuthHero through Hono's env bindings.
+ */
+export function createApp(options: AppOptions): Hono<{ Variables: RequestVariables }> {
+  const { app: authhero } = init({ dataAdapter: options.dataAdapter, allowedOrigins: options.allowedOrigins });
+  const bindings = {
+    ISSUER: options.issuer,
+    AUTH_URL: options.issuer,
+    ENVIRONMENT: "production",
+    JWKS_CACHE_TIMEOUT_IN_SECONDS: 300,
+    ORGANIZATION_NAME: "AuthHero",
+  };
+  const app = new Hono<{ Variables: RequestVariables }>();
+
+  app.use("*", createRequestContext(options.logger, options.region));
+
+  app.get("/health", async (c) => {
+    try {
+      await withTimeout(options.health(), 1800);
+      return c.json({ status: "ok", region: options.region });
+    } catch (error) {
+      c.get("logger").log("warn", "health check failed", describeError(error));
+      return c.json({ status: "unavailable", region: options.region }, 503);
+    }
+  });
+
+  let tenantExists = false;
+  app.all("/setup/*", async (c, next) => {
+    // AuthHero's wizard creates an admin without authentication, so it must be
+    // closed once any tenant exists; this deployment always seeds one.
+    tenantExists ||= (await options.dataAdapter.tenants.list({ per_page: 1 })).tenants.length > 0;
+    if (tenantExists) return c.json({ error: "not_found", error_description: "Setup is closed because a tenant already exists." }, 404);
+    return next();
+  });
+
+  if (options.assets) app.route("/", options.assets);
+
+  app.all("*", (c) => {
+    const request = options.tenantId && !c.req.header("tenant-id") ? withHeader(c.req.raw, "tenant-id", options.tenantId) : c.req.raw;
+    return authhero.fetch(request, { ...(c.env as object), ...bindings });
+  });
+
+  app.onError((error, c) => {
+    c.get("logger").log("error", "unhandled error", describeError(error));
+    return c.json({ error: "server_error", error_description: "The server failed to process the request; retry later." }, 500);
+  });
+
+  return app;
+}
+
+function withHeader(request: Request, name: string, value: string): Request {
+  const headers = new Headers(request.headers);
+  headers.set(name, value);
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  return new Request(request.url, { method: request.method, headers, body: hasBody ? request.body : undefined, redirect: "manual", ...(hasBody ? { duplex: "half" } : {}) } as RequestInit);
+}
+
+async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,57 @@
+import type { DataAdapters } from "@authhero/adapter-interfaces";
+import { seed } from "authhero";
+
+export interface SeedOptions {
+  tenantId: string;
+  issuer: string;
+  /** Sign-in name of the admin; AuthHero rejects usernames containing `@`. */
+  adminUsername: string;
+  adminEmail: string;
+  adminPassword: string;
+  /** Redirect URIs allowed for the default client. */
+  callbacks: string[];
+  allowedLogoutUrls: string[];
+}
+
+export interface SeedResult {
+  tenantId: string;
+  adminUserId: string;
+  defaultClientId: string;
+  defaultClientSecret: string;
+  managementClientId?: string;
+  managementClientSecret?: string;
+  managementAudience: string;
+}
+
+/** The audience AuthHero's seed gives its management API resource server. */
+export const MANAGEMENT_AUDIENCE = "urn:authhero:management";
+
+/**
+ * Creates the tenant, a signing key, the admin user, the default client and
+ * the management API client through AuthHero's own seed, which skips
+ * whatever already exists, so running it again changes nothing.
+ */
+export async function seedTenant(data: DataAdapters, options: SeedOptions): Promise<SeedResult> {
+  const result = await seed(data, {
+    tenantId: options.tenantId,
+    tenantName: options.tenantId,
+    adminUsername: options.adminUsername,
+    adminEmail: options.adminEmail,
+    adminPassword: options.adminPassword,
+    callbacks: options.callbacks,
+    allowedLogoutUrls: options.allowedLogoutUrls,
+    issuer: options.issuer,
+    debug: false,
+  });
+  const { clients } = await data.clients.list(options.tenantId, { per_page: 100 });
+  const management = clients.find((client) => client.app_type === "non_interactive" && client.grant_types?.includes("client_credentials"));
+  return {
+    tenantId: result.tenantId,
+    adminUserId: result.userId,
+    defaultClientId: result.clientId,
+    defaultClientSecret: result.clientSecret,
+    managementClientId: management?.client_id,
+    managementClientSecret: management?.client_secret,
+    managementAudience: MANAGEMENT_AUDIENCE,
+  };
+}

@@ -1,0 +1,17 @@
+import { serve, type ServerType } from "@hono/node-server";
+import type { Hono } from "hono";
+import { createAssetRoutes } from "./assets.js";
+import type { Logger } from "./logger.js";
+import { createRuntime } from "./runtime.js";
+import type { AppSettings } from "./settings.js";
+
+/** Starts the Node server on loopback or all interfaces; resolves once it listens. */
+export async function listen(app: Hono, port: number, hostname = "0.0.0.0"): Promise<ServerType> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, () => resolve(server));
+  });
+}
+
+export function createServerRuntime(settings: AppSettings, logger?: Logger) {
+  return createRuntime(settings, { assets: createAssetRoutes(), logger });
+}

@@ -1,0 +1,98 @@
+import { DEFAULT_TABLE_NAME } from "./dynamodb/schema.js";
+
+/** Runtime settings of the app, read once from the environment. */
+export interface AppSettings {
+  region: string;
+  tableName: string;
+  /** A non-AWS DynamoDB endpoint, such as the local engine. */
+  dynamodbEndpoint?: string;
+  /** The OIDC issuer, with a trailing slash. */
+  issuer: string;
+  allowedOrigins: string[];
+  /** The tenant served when a request names none. */
+  tenantId?: string;
+  /** Region-specific base URLs, for cross-region forwarding. */
+  regionEndpoints: Record<string, string>;
+  consistency: "eventual" | "strong";
+  /** Where `/u/...` static assets are served from, when not by this process. */
+  assetsUrl?: string;
+  port: number;
+}
+
+export class SettingsError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid app settings:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "SettingsError";
+  }
+}
+
+/** Parses and validates the environment; reports every problem at once. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
+  const problems: string[] = [];
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "";
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    problems.push(`\`AWS_REGION\` is \`${region}\`; it must be an AWS region name such as \`eu-west-1\`.`);
+  }
+
+  const issuer = env.AUTHHERO_ISSUER ?? "";
+  if (!isHttpUrl(issuer)) problems.push(`\`AUTHHERO_ISSUER\` is \`${issuer}\`; it must be the public http(s) URL of the server, such as \`https://auth.example.com/\`.`);
+
+  const endpoint = env.AUTHHERO_DYNAMODB_ENDPOINT || undefined;
+  if (endpoint !== undefined && !isHttpUrl(endpoint)) problems.push(`\`AUTHHERO_DYNAMODB_ENDPOINT\` is \`${endpoint}\`; it must be an http(s) URL or unset for AWS.`);
+
+  const allowedOrigins = (env.AUTHHERO_ALLOWED_ORIGINS ?? "").split(",").map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of allowedOrigins) {
+    if (!isHttpUrl(origin)) problems.push(`\`AUTHHERO_ALLOWED_ORIGINS\` contains \`${origin}\`; each entry must be an origin such as \`https://app.example.com\`.`);
+  }
+
+  const regionEndpoints = parseRegionEndpoints(env.AUTHHERO_REGION_ENDPOINTS, problems);
+  const consistency = env.AUTHHERO_CONSISTENCY ?? "eventual";
+  if (consistency !== "eventual" && consistency !== "strong") {
+    problems.push(`\`AUTHHERO_CONSISTENCY\` is \`${consistency}\`; it must be \`eventual\` or \`strong\`.`);
+  }
+  const assetsUrl = env.AUTHHERO_ASSETS_URL || undefined;
+  if (assetsUrl !== undefined && !isHttpUrl(assetsUrl)) problems.push(`\`AUTHHERO_ASSETS_URL\` is \`${assetsUrl}\`; it must be an http(s) URL or unset.`);
+
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`\`PORT\` is \`${env.PORT}\`; it must be a TCP port number from 1 to 65535.`);
+
+  const tableName = env.AUTHHERO_TABLE_NAME ?? DEFAULT_TABLE_NAME;
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) problems.push(`\`AUTHHERO_TABLE_NAME\` is \`${tableName}\`; it must be 3 to 255 letters, digits, \`_\`, \`-\` or \`.\`.`);
+
+  if (problems.length > 0) throw new SettingsError(problems);
+  return Object.freeze({
+    region,
+    tableName,
+    dynamodbEndpoint: endpoint,
+    issuer: issuer.endsWith("/") ? issuer : `${issuer}/`,
+    allowedOrigins,
+    tenantId: env.AUTHHERO_TENANT_ID || undefined,
+    regionEndpoints,
+    consistency: consistency as AppSettings["consistency"],
+    assetsUrl,
+    port,
+  });
+}
+
+function parseRegionEndpoints(raw: string | undefined, problems: string[]): Record<string, string> {
+  if (!raw) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed) && Object.values(parsed).every((value) => typeof value === "string" && isHttpUrl(value))) {
+      return parsed as Record<string, string>;
+    }
+  } catch {
+    // Reported below with the expected form.
+  }
+  problems.push(`\`AUTHHERO_REGION_ENDPOINTS\` is \`${raw}\`; it must be a JSON object mapping region names to https URLs.`);
+  return {};
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
