@@ -178,12 +178,17 @@ function readHomeRegion(reader: FieldReader, regions: readonly Region[]): Region
   if (typeof value === "string" && isKnownRegion(value) && regions.includes(value)) {
     return value;
   }
+  if (regions[0] === undefined) {
+    // The `regions` problem already covers this; a second message would only repeat it.
+    return undefined;
+  }
   // The home region is never guessed from list order, so a missing value is an error.
-  const expected = regions.length > 0 ? `one of the configured regions (${regions.join(", ")})` : "one of the configured regions";
-  const fix = regions[0] === undefined
-    ? "Set `regions` first, then `pulumi config set homeRegion <region>`."
-    : `Run \`${setCommand("homeRegion", regions[0])}\`; changing it later replaces the table.`;
-  reader.problems.add("homeRegion", value, expected, fix);
+  reader.problems.add(
+    "homeRegion",
+    value,
+    `one of the configured regions (${regions.join(", ")})`,
+    `Run \`${setCommand("homeRegion", regions[0])}\`; changing it later replaces the table.`,
+  );
   return undefined;
 }
 
@@ -243,7 +248,7 @@ function readComputeByRegion(reader: FieldReader, regions: readonly Region[]): R
       reader.problems.add(`regionOverrides.${region}`, overrides[region], "keyed by one of the configured regions", `Move it under one of ${regions.join(", ")} or remove it with \`pulumi config rm --path 'regionOverrides.${region}'\`.`);
       continue;
     }
-    const override = reader.section("regionOverrides", []).section(region, ["compute"]);
+    const override = new FieldReader(overrides, reader.problems, "regionOverrides").section(region, ["compute"]);
     computeByRegion[region] = override.oneOf("compute", ["lambda", "fargate"] as const, fallback);
   }
   return computeByRegion;
@@ -268,14 +273,13 @@ function readSeed(reader: FieldReader, context: ParseContext, tenantId: string):
   }
 
   const password = reader.value("adminPassword");
-  const isSecret = context.secretKeys.includes("adminPassword");
-  if (typeof password !== "string" || password.length < 12) {
-    reader.problems.addSentence(
-      `\`adminPassword\` is missing or shorter than 12 characters, and seeding needs it to create the admin user. ` +
-        "Run `pulumi config set --secret adminPassword <password>`, or `pulumi config set seed false` to skip seeding.",
-    );
-  } else if (!isSecret) {
-    reader.problems.addSentence("`adminPassword` must be stored as a secret, but it is plain text in the stack file. Run `pulumi config set --secret adminPassword <password>`.");
+  const setSecret = "Run `pulumi config set --secret adminPassword <password>`";
+  if (password === undefined || password === "") {
+    reader.problems.addSentence(`\`adminPassword\` is missing, and seeding needs it to create the admin user. ${setSecret}, or \`pulumi config set seed false\` to skip seeding.`);
+  } else if (typeof password !== "string" || password.length < 12) {
+    reader.problems.addSentence(`\`adminPassword\` must be a string of at least 12 characters, got one of ${String(password).length}. ${setSecret}.`);
+  } else if (!context.secretKeys.includes("adminPassword")) {
+    reader.problems.addSentence(`\`adminPassword\` must be stored as a secret, but it is stored as plain text. ${setSecret}.`);
   }
 
   const clientCallbacks = reader.stringList("clientCallbacks", { expectedItem: "an https URL", example: "https://app.example.com/callback", isValid: isHttpsUrl });
