@@ -27,6 +27,19 @@ export interface SeedResult {
 export const MANAGEMENT_AUDIENCE = "urn:authhero:management";
 
 /**
+ * Refresh tokens rotate on every use and a reused one is rejected at once
+ * (no leeway), as OAuth 2.0 Security BCP section 4.14 recommends for public
+ * and browser clients.
+ */
+export const ROTATING_REFRESH_TOKENS = {
+  rotation_type: "rotating",
+  leeway: 0,
+  expiration_type: "expiring",
+  token_lifetime: 30 * 86_400,
+  idle_token_lifetime: 7 * 86_400,
+} as const;
+
+/**
  * Creates the tenant, a signing key, the admin user, the default client and
  * the management API client through AuthHero's own seed, which skips
  * whatever already exists, so running it again changes nothing.
@@ -43,6 +56,10 @@ export async function seedTenant(data: DataAdapters, options: SeedOptions): Prom
     issuer: options.issuer,
     debug: false,
   });
+  const defaultClient = await data.clients.get(options.tenantId, result.clientId);
+  if (defaultClient && !defaultClient.refresh_token?.rotation_type) {
+    await data.clients.update(options.tenantId, result.clientId, { refresh_token: { ...ROTATING_REFRESH_TOKENS } });
+  }
   const { clients } = await data.clients.list(options.tenantId, { per_page: 100 });
   const management = clients.find((client) => client.app_type === "non_interactive" && client.grant_types?.includes("client_credentials"));
   return {

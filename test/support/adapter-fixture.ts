@@ -1,0 +1,19 @@
+import type { DataAdapters } from "@authhero/adapter-interfaces";
+import { createDynamoDbAdapter } from "../../app/dynamodb/adapter.js";
+import { createDocumentClient } from "../../app/dynamodb/client.js";
+import { DynamoTable } from "../../app/dynamodb/table.js";
+import { freshTable, TEST_REGION } from "./local-engine.js";
+
+export interface AdapterFixture {
+  data: DataAdapters;
+  table: DynamoTable;
+  commands: string[];
+}
+
+/** An adapter on a fresh moto table, recording every command it sends. */
+export async function createAdapterFixture(): Promise<AdapterFixture> {
+  const { endpoint, tableName } = await freshTable("adapter");
+  const commands: string[] = [];
+  const client = createDocumentClient({ region: TEST_REGION, endpoint, onCommand: (name) => commands.push(name) });
+  return { data: createDynamoDbAdapter({ client, tableName }), table: new DynamoTable(client, tableName), commands };
+}

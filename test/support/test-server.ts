@@ -1,0 +1,77 @@
+import type { ServerType } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import type { DataAdapters } from "@authhero/adapter-interfaces";
+import { createServerRuntime, listen } from "../../app/node-server.js";
+import { ROTATING_REFRESH_TOKENS, seedTenant, type SeedResult } from "../../app/local/seed.js";
+import { readSettings } from "../../app/settings.js";
+import type { Logger } from "../../app/logger.js";
+import { freshTable, TEST_REGION } from "./local-engine.js";
+
+export const ADMIN = { username: "admin", email: "admin@example.com", password: "Correct-Horse-9" };
+export const RP = { clientId: "test-rp", clientSecret: "test-rp-secret-0123456789", redirectUri: "http://127.0.0.1:9/callback" };
+
+export interface TestServer {
+  baseUrl: string;
+  data: DataAdapters;
+  seeded: SeedResult;
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP server on loopback, on a fresh table, seeded like `npm start`
+ * plus a confidential relying-party client for the tests.
+ */
+export async function startTestServer(): Promise<TestServer> {
+  const { endpoint, tableName } = await freshTable("server");
+  const logLines: string[] = [];
+  const logger: Logger = { log: (level, message, fields) => logLines.push(JSON.stringify({ level, message, ...fields })) };
+
+  // The issuer must name the port, which is known only after listening, so
+  // the server starts on a placeholder app and swaps in the real one.
+  let handler: ((request: Request) => Response | Promise<Response>) | undefined;
+  const server: ServerType = await listen({ fetch: (request: Request) => handler!(request) } as never, 0, "127.0.0.1");
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const settings = readSettings({
+    AWS_REGION: TEST_REGION,
+    AUTHHERO_DYNAMODB_ENDPOINT: endpoint,
+    AUTHHERO_TABLE_NAME: tableName,
+    AUTHHERO_ISSUER: `${baseUrl}/`,
+    AUTHHERO_TENANT_ID: "main",
+    PORT: String(port),
+  });
+  const runtime = createServerRuntime(settings, logger);
+  handler = (request) => runtime.app.fetch(request);
+
+  const seeded = await seedTenant(runtime.dataAdapter, {
+    tenantId: "main",
+    issuer: settings.issuer,
+    adminUsername: ADMIN.username,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    callbacks: [`${baseUrl}/auth-callback`],
+    allowedLogoutUrls: [baseUrl],
+  });
+  await runtime.dataAdapter.clients.create("main", {
+    client_id: RP.clientId,
+    client_secret: RP.clientSecret,
+    name: "Test relying party",
+    app_type: "regular_web",
+    is_first_party: true,
+    callbacks: [RP.redirectUri],
+    allowed_logout_urls: [RP.redirectUri],
+    grant_types: ["authorization_code", "refresh_token"],
+    refresh_token: ROTATING_REFRESH_TOKENS,
+    token_endpoint_auth_method: "client_secret_post",
+  } as never);
+
+  return {
+    baseUrl,
+    data: runtime.dataAdapter,
+    seeded,
+    logLines,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
