@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import type { AlarmSettings } from "./config.js";
-import { childName } from "./naming.js";
+import { childName, regionalComponentName } from "./naming.js";
 import type { Region } from "./regions.js";
 
 /** The CloudWatch dimensions of one region's compute, for alarms and the dashboard. */
@@ -40,7 +40,7 @@ export class RegionalAlarms extends pulumi.ComponentResource {
   readonly alarmNames: readonly string[];
 
   constructor(name: string, args: RegionalAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("authhero-global:monitoring:RegionalAlarms", name, {}, opts);
+    super("authhero-global:monitoring:RegionalAlarms", regionalComponentName(name, args.region), {}, opts);
 
     const { region, settings } = args;
     this.topic = createTopic(this, childName(name, region, "alarms"), settings.email);
@@ -157,7 +157,7 @@ export class HealthCheckAlarms extends pulumi.ComponentResource {
     const actions = [this.topic.arn, ...(extraTopic !== undefined ? [extraTopic] : [])];
 
     for (const [region, healthCheckId] of Object.entries(args.healthCheckIds)) {
-      new aws.cloudwatch.MetricAlarm(childName(name, region, "health"), {
+      new aws.cloudwatch.MetricAlarm(childName(name, region, "health-status"), {
         alarmDescription: `Route 53 health check of ${region} fails; latency routing has withdrawn the region.`,
         namespace: "AWS/Route53",
         metricName: "HealthCheckStatus",

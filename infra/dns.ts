@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { HealthCheckSettings } from "./config.js";
 import type { AliasTarget } from "./lambda-service.js";
-import { childName } from "./naming.js";
+import { childName, regionalComponentName } from "./naming.js";
 import type { Region } from "./regions.js";
 
 export interface RegionDnsArgs {
@@ -26,7 +26,7 @@ export class RegionDns extends pulumi.ComponentResource {
   readonly healthCheckId: pulumi.Output<string>;
 
   constructor(name: string, args: RegionDnsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("authhero-global:dns:RegionDns", name, {}, opts);
+    super("authhero-global:dns:RegionDns", regionalComponentName(name, args.region), {}, opts);
 
     const { region } = args;
     new aws.route53.Record(childName(name, region, "regional-record"), {

@@ -8,7 +8,7 @@ import { REPO_ROOT } from "./bundle.js";
 import type { FargateSettings, HealthCheckSettings, ThrottleSettings } from "./config.js";
 import { assumeRolePolicy, tableAccessPolicy } from "./iam.js";
 import type { AliasTarget, RegionalDomain } from "./lambda-service.js";
-import { childName, physicalName } from "./naming.js";
+import { childName, physicalName, regionalComponentName } from "./naming.js";
 import type { Region } from "./regions.js";
 
 /** Port `app/server.ts` listens on (env PORT). */
@@ -45,7 +45,7 @@ export class FargateService extends pulumi.ComponentResource {
   readonly aliasTargets: { readonly shared: AliasTarget; readonly regional: AliasTarget };
 
   constructor(name: string, args: FargateServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("authhero-global:compute:FargateService", name, {}, opts);
+    super("authhero-global:compute:FargateService", regionalComponentName(name, args.region), {}, opts);
 
     const { region } = args;
     const vpc = new awsx.ec2.Vpc(childName(name, region, "vpc"), {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import type { LambdaSettings, ThrottleSettings } from "./config.js";
 import { assumeRolePolicy, logWritePolicy, tableAccessPolicy } from "./iam.js";
-import { childName, physicalName } from "./naming.js";
+import { childName, physicalName, regionalComponentName } from "./naming.js";
 import type { Region } from "./regions.js";
 
 /** A custom domain served by a regional compute stack. */
@@ -58,7 +58,7 @@ export class LambdaService extends pulumi.ComponentResource {
   readonly aliasTargets?: { readonly shared: AliasTarget; readonly regional: AliasTarget };
 
   constructor(name: string, args: LambdaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("authhero-global:compute:LambdaService", name, {}, opts);
+    super("authhero-global:compute:LambdaService", regionalComponentName(name, args.region), {}, opts);
 
     const { region } = args;
     const functionName = physicalName(`${args.physicalPrefix}-${region}-api`, 64);

@@ -11,6 +11,15 @@ export function childName(component: string, region: string | undefined, suffix:
 }
 
 /**
+ * The name a per-region component registers under: its family name plus the
+ * region, so each region's copy gets its own URN. Its children still take the
+ * family name and the region through `childName`.
+ */
+export function regionalComponentName(name: string, region: string): string {
+  return childName(name, region, "");
+}
+
+/**
  * Fits a physical AWS name within `maxLength` characters. A name that is too
  * long keeps its start and ends with an 8-character hash of the full name, so
  * two long names that differ only at the end still differ after truncation.

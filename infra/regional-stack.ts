@@ -6,6 +6,7 @@ import type { DeploymentConfig } from "./config.js";
 import { RegionDns } from "./dns.js";
 import { FargateService } from "./fargate-service.js";
 import { LambdaService, type RegionalDomain } from "./lambda-service.js";
+import { regionalComponentName } from "./naming.js";
 import type { Region } from "./regions.js";
 
 export interface RegionalStackArgs {
@@ -38,7 +39,7 @@ export class RegionalStack extends pulumi.ComponentResource {
   readonly alarms: RegionalAlarms;
 
   constructor(name: string, args: RegionalStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("authhero-global:region:RegionalStack", name, {}, opts);
+    super("authhero-global:region:RegionalStack", regionalComponentName(name, args.region), {}, opts);
 
     const { region, config } = args;
     const domain = config.domain === undefined || args.certificateArn === undefined

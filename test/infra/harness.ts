@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { deployment, type DeploymentOutputs } from "../../infra/authhero-global.js";
 import { bundleApp, LAMBDA_ENTRIES, REPO_ROOT, type AppBundles } from "../../infra/bundle.js";
 import { readStackConfig, type DeploymentConfig } from "../../infra/config.js";
-import { MOCK_PROJECT, recorded, settle, type RecordedResource } from "../setup/pulumi-mocks.js";
+import { MOCK_PROJECT, recorded, registeredUrns, resetRecorded, settle, type RecordedResource } from "../setup/pulumi-mocks.js";
 
 export const TEST_PASSWORD = "correct-horse-battery-staple";
 
@@ -72,14 +72,20 @@ export interface Run {
   readonly config: DeploymentConfig;
   readonly outputs: DeploymentOutputs;
   readonly resources: readonly RecordedResource[];
+  /** URNs the mock monitor registered, sorted. */
+  readonly urns: readonly string[];
 }
 
-/** Parses `config`, declares the deployment and waits until every resource is registered. */
+/**
+ * Clears the mock record, parses `config`, declares the deployment and waits
+ * until every resource is registered.
+ */
 export async function run(config: Record<string, unknown>): Promise<Run> {
+  resetRecorded();
   const parsed = loadConfig(config);
   const outputs = deployment(parsed, { bundles: testBundles() });
   await settle();
-  return { config: parsed, outputs, resources: [...recorded] };
+  return { config: parsed, outputs, resources: [...recorded], urns: registeredUrns() };
 }
 
 /** Reads `Pulumi.<stack>.yaml` from the repository root as a config object. */
