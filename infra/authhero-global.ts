@@ -63,7 +63,9 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
     const { config } = args;
     const home = config.homeRegion;
     const physicalPrefix = `${name}-${config.stack}`;
-    for (const region of config.regions) {
+    // Sorted so that every map and list built below is the same whatever the order of `regions`.
+    const regions = [...config.regions].sort();
+    for (const region of regions) {
       this.createProvider(region);
     }
 
@@ -79,7 +81,7 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
     const assets = new StaticAssets(name, { region: home, directory: args.assetsDirectory, protect: config.protect }, { parent: this, providers: { aws: this.provider(home) } });
     const certificates = config.domain === undefined
       ? undefined
-      : new Certificates(name, { domain: config.domain, homeRegion: home, regions: config.regions, providers: this.providers }, { parent: this });
+      : new Certificates(name, { domain: config.domain, homeRegion: home, regions, providers: this.providers }, { parent: this });
 
     // Each region's app needs every region's endpoint, which exists only once all
     // regions are declared; a deferred output closes that loop without a cycle.
@@ -97,7 +99,7 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
       AUTHHERO_TENANT_ID: config.tenantId,
     };
 
-    const stacks = config.regions.map((region) => new RegionalStack(name, {
+    const stacks = regions.map((region) => new RegionalStack(name, {
       region,
       physicalPrefix,
       config,
@@ -141,7 +143,7 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
       dns: config.domain !== undefined ? "Latency routing with health checks" : "Skipped: no domain, so no DNS records, certificates or health checks were created.",
       tableName: table.tableName,
       tableArn: table.tableArn,
-      replicaArns: table.tableArn.apply((arn) => Object.fromEntries(config.regions.map((region) => [region, replicaArn(arn, region)]))),
+      replicaArns: table.tableArn.apply((arn) => Object.fromEntries(regions.map((region) => [region, replicaArn(arn, region)]))),
       dashboardUrl: dashboard.dashboardUrl,
       healthCheckIds: pulumi.all(healthCheckIds),
       assetsUrl: assets.assetsUrl,
