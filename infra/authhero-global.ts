@@ -19,6 +19,8 @@ export interface DeploymentOptions {
   readonly bundles?: AppBundles;
   /** Directory of static assets to upload. Default: AuthHero's `dist/assets`. */
   readonly assetsDirectory?: string;
+  /** Options for the top component, such as transforms from Automation API callers. */
+  readonly componentOptions?: pulumi.ComponentResourceOptions;
 }
 
 /** The stack outputs. */
@@ -42,7 +44,11 @@ export interface DeploymentOutputs {
  */
 export function deployment(config: DeploymentConfig, options: DeploymentOptions = {}): DeploymentOutputs {
   const bundles = options.bundles ?? bundleApp();
-  const global = new AuthHeroGlobal("authhero", { config, bundles, assetsDirectory: options.assetsDirectory ?? AUTHHERO_ASSETS_DIRECTORY });
+  const global = new AuthHeroGlobal(
+    "authhero",
+    { config, bundles, assetsDirectory: options.assetsDirectory ?? AUTHHERO_ASSETS_DIRECTORY },
+    options.componentOptions,
+  );
   return global.outputs;
 }
 

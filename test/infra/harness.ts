@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 
-import { deployment, type DeploymentOutputs } from "../../infra/authhero-global.js";
+import { deployment, type DeploymentOptions, type DeploymentOutputs } from "../../infra/authhero-global.js";
 import { bundleApp, LAMBDA_ENTRIES, REPO_ROOT, type AppBundles } from "../../infra/bundle.js";
 import { readStackConfig, type DeploymentConfig } from "../../infra/config.js";
 import { MOCK_PROJECT, recorded, registeredUrns, resetRecorded, settle, type RecordedResource } from "../setup/pulumi-mocks.js";
@@ -80,10 +80,10 @@ export interface Run {
  * Clears the mock record, parses `config`, declares the deployment and waits
  * until every resource is registered.
  */
-export async function run(config: Record<string, unknown>): Promise<Run> {
+export async function run(config: Record<string, unknown>, options: Omit<DeploymentOptions, "bundles"> = {}): Promise<Run> {
   resetRecorded();
   const parsed = loadConfig(config);
-  const outputs = deployment(parsed, { bundles: testBundles() });
+  const outputs = deployment(parsed, { ...options, bundles: testBundles() });
   await settle();
   return { config: parsed, outputs, resources: [...recorded], urns: registeredUrns() };
 }
