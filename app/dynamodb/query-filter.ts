@@ -24,22 +24,34 @@ export function parseQuery(q: string | undefined): QueryFilter {
   if (q === undefined || q.trim() === "") return MATCH_ALL;
   const groups: Clause[][] = [[]];
   let negateNext = false;
+  let andPending = false;
 
   for (const token of tokenize(q)) {
-    if (!token.quoted && token.text === "OR") {
+    const operator = token.quoted || token.field !== undefined || token.negated ? undefined : token.text;
+    if (negateNext && (operator === "OR" || operator === "AND")) throw invalid(q, "`NOT` needs a term after it");
+    if (andPending && operator === "OR") throw invalid(q, "`AND` needs a term on both sides");
+    if (operator === "OR") {
       groups.push([]);
       continue;
     }
-    if (!token.quoted && token.text === "AND") continue;
-    if (!token.quoted && token.text === "NOT") {
+    if (operator === "AND") {
+      if (groups[groups.length - 1]!.length === 0 || andPending) throw invalid(q, "`AND` needs a term on both sides");
+      andPending = true;
+      continue;
+    }
+    if (operator === "NOT") {
       negateNext = true;
       continue;
     }
     const clause = toClause(token, negateNext, q);
     negateNext = false;
+    andPending = false;
     groups[groups.length - 1]!.push(clause);
   }
 
+  // A dangling operator would otherwise be dropped and change what the query means.
+  if (negateNext) throw invalid(q, "`NOT` needs a term after it");
+  if (andPending) throw invalid(q, "`AND` needs a term on both sides");
   if (groups.some((group) => group.length === 0) && groups.length > 1) {
     throw invalid(q, "`OR` needs a term on both sides");
   }
@@ -103,6 +115,7 @@ function toClause(token: Token, negateNext: boolean, q: string): Clause {
     if (token.text === "") throw invalid(q, "`_exists_:` needs a field name");
     return { kind: "exists", field: token.text, negate };
   }
+  if (!token.quoted && token.text === "") throw invalid(q, `field \`${token.field}\` needs a value after \`:\``);
   const prefix = !token.quoted && token.text.endsWith("*") && token.text.length > 1;
   return { kind: "match", field: token.field, value: prefix ? token.text.slice(0, -1) : token.text, prefix, negate };
 }
