@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { HTTPException } from "hono/http-exception";
+import { createAdapterFixture, type AdapterFixture } from "../../support/adapter-fixture.js";
+
+/**
+ * Gives each test a fresh moto table and checks after it that the adapter
+ * sent no Scan. The client boundary also rejects Scan before sending it, so
+ * a Scan would surface as a thrown error as well.
+ */
+export function useAdapterFixture(): () => AdapterFixture {
+  let fixture: AdapterFixture | undefined;
+
+  beforeEach(async () => {
+    fixture = await createAdapterFixture();
+  });
+
+  afterEach(function () {
+    if (!fixture || this.currentTest?.state === "failed") return;
+    const scans = fixture.commands.filter((name) => name.startsWith("Scan"));
+    assert.deepEqual(scans, [], "the adapter must never send Scan");
+  });
+
+  return () => {
+    if (!fixture) throw new Error("The adapter fixture is only available inside a test.");
+    return fixture;
+  };
+}
+
+/** An ISO timestamp `seconds` from now; negative for the past. */
+export function isoIn(seconds: number): string {
+  return new Date(Date.now() + seconds * 1000).toISOString();
+}
+
+/** Asserts that `promise` rejects with a Hono HTTPException of `status`. */
+export async function assertHttpError(promise: Promise<unknown>, status: number, message?: string | RegExp): Promise<HTTPException> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof HTTPException, `expected an HTTPException ${status}, got ${String(caught)}`);
+  assert.equal(caught.status, status);
+  if (typeof message === "string") assert.equal(caught.message, message);
+  else if (message) assert.match(caught.message, message);
+  return caught;
+}
+
+export const TENANT_A = "tenant-a";
+export const TENANT_B = "tenant-b";
