@@ -51,7 +51,8 @@ export function bundleApp(root: string = REPO_ROOT): AppBundles {
   return bundles;
 }
 
-function bundleEntry(root: string, name: BundleName): AppBundle {
+/** Bundles one entry; `bundleApp` calls this for each entry. */
+export function bundleEntry(root: string, name: BundleName): AppBundle {
   const entry = join(root, LAMBDA_ENTRIES[name]);
   if (!existsSync(entry)) {
     throw new Error(`bundleApp: the Lambda entry ${LAMBDA_ENTRIES[name]} does not exist under ${root}`);
