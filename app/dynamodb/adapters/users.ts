@@ -51,7 +51,9 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       return { users: page.items.map(withIdentities), ...page.totals };
     },
     update: async (tenantId, id, patch) => {
-      const { user_id: _ignored, identities: _derived, ...changes } = patch as Partial<User> & { identities?: unknown };
+      const { user_id: _ignored, identities: _derived, ...fields } = patch as Partial<User> & { identities?: unknown };
+      // An undefined field means "not given", as in Repository.update. Spreading it would erase the stored value.
+      const changes = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<User>;
       const stamped = { ...changes, updated_at: changes.updated_at ?? new Date().toISOString() };
       try {
         return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
