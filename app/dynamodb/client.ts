@@ -35,6 +35,8 @@ export function createDocumentClient(options: DynamoDbClientOptions): DynamoDBDo
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? 500,
       requestTimeout: options.requestTimeoutMs ?? 1000,
+      // Without this the handler only logs a warning and keeps waiting.
+      throwOnRequestTimeout: true,
     },
   });
 

@@ -38,6 +38,19 @@ export function badRequest(message: string, cause?: unknown): HTTPException {
   return new HTTPException(400, { message, cause });
 }
 
+/**
+ * DynamoDB is unreachable, too slow or throttling. A 503 with Retry-After
+ * tells clients and load balancers to come back, where a 500 would not; the
+ * body is an RFC 6749 error so OAuth clients can parse it.
+ */
+export function unavailable(message: string, cause: unknown): HTTPException {
+  const res = new Response(JSON.stringify({ error: "temporarily_unavailable", error_description: "The data store is temporarily unavailable; retry shortly." }), {
+    status: 503,
+    headers: { "content-type": "application/json", "retry-after": "1" },
+  });
+  return new HTTPException(503, { message, cause, res });
+}
+
 export function notImplemented(method: string): AdapterError {
   return new AdapterError(
     "adapter.not_implemented",

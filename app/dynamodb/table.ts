@@ -12,7 +12,8 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { AdapterError, conflict } from "./errors.js";
+import { currentDeadline } from "./deadline.js";
+import { AdapterError, conflict, unavailable } from "./errors.js";
 import type { ItemKey, StoredItem } from "./item.js";
 import { TABLE_SCHEMA } from "./schema.js";
 
@@ -187,12 +188,32 @@ export class DynamoTable {
   }
 
   private async send<T>(operation: string, partition: string, call: () => Promise<T>, conflictMessage?: string): Promise<T> {
+    const deadline = currentDeadline();
     try {
-      return await call();
+      if (deadline?.aborted) throw deadline.reason;
+      return await (deadline ? withAbort(call(), deadline) : call());
     } catch (error) {
       throw mapError(error, operation, this.tableName, partition, conflictMessage);
     }
   }
+}
+
+/** Rejects as soon as `signal` aborts; the SDK call itself is left to its own timeout. */
+function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function withTableName(item: TransactItem, tableName: string): TransactItem {
@@ -226,12 +247,14 @@ function mapError(error: unknown, operation: string, tableName: string, partitio
   }
   const retryable = ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"];
   if (retryable.includes(name)) {
-    return new AdapterError("adapter.throttled", `${operation} on \`${tableName}\` was throttled (${name}); retry the request.`, { cause: error });
+    return unavailable(`${operation} on \`${tableName}\` was throttled (${name}); retry the request.`, error);
   }
-  const unreachable = ["TimeoutError", "RequestTimeout", "AbortError", "ECONNREFUSED", "ECONNRESET"];
   const code = (error as { code?: string }).code;
-  if (unreachable.includes(name) || (code !== undefined && unreachable.includes(code))) {
-    return new AdapterError("adapter.unavailable", `${operation} on \`${tableName}\` failed because DynamoDB did not answer in time (${name}).`, { cause: error });
+  if (["TimeoutError", "RequestTimeout", "AbortError"].includes(name) || code === "ETIMEDOUT") {
+    return unavailable(`${operation} on \`${tableName}\` failed because DynamoDB did not answer in time (${name}).`, error);
+  }
+  if (code !== undefined && ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EPIPE"].includes(code)) {
+    return unavailable(`${operation} on \`${tableName}\` failed because DynamoDB could not be reached (${code}).`, error);
   }
   return new AdapterError("adapter.failed", `${operation} on \`${tableName}\` (partition \`${partition.split("#")[0]}\`) failed: ${name}: ${(error as Error).message}`, { cause: error });
 }
