@@ -1,9 +1,13 @@
 import type { DataAdapters } from "@authhero/adapter-interfaces";
 import { init } from "authhero";
 import { Hono } from "hono";
+import { runWithDeadline } from "./dynamodb/deadline.js";
 import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
+import { oauthErrors } from "./oauth-errors.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
+
+const REQUEST_BUDGET_MS = 2500;
 
 export interface AppOptions {
   dataAdapter: DataAdapters;
@@ -36,6 +40,9 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   const app = new Hono<{ Variables: RequestVariables }>();
 
   app.use("*", createRequestContext(options.logger, options.region));
+  // Every DynamoDB call of a request shares one budget, so an outage fails
+  // the request in under 3 seconds however many calls AuthHero makes.
+  app.use("*", (_c, next) => runWithDeadline(REQUEST_BUDGET_MS, next));
 
   app.get("/health", async (c) => {
     try {
@@ -58,8 +65,23 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
 
   if (options.assets) app.route("/", options.assets);
 
+  app.use("*", oauthErrors());
+
+  // AuthHero's own handler recognises only its bundled copy of Hono's
+  // HTTPException, so the adapter's 400/409/503 errors would become 500s and
+  // be logged unstructured. This one accepts any HTTPException-shaped error.
+  authhero.onError((error, c) => {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === "number" && typeof (error as { getResponse?: unknown }).getResponse === "function") {
+      return (error as unknown as { getResponse(): Response }).getResponse();
+    }
+    options.logger.log("error", "unhandled error", { requestId: c.req.header("x-request-id"), region: options.region, ...describeError(error) });
+    return c.json({ error: "server_error", error_description: "The server failed to process the request; retry later." }, 500);
+  });
+
   app.all("*", (c) => {
-    const request = options.tenantId && !c.req.header("tenant-id") ? withHeader(c.req.raw, "tenant-id", options.tenantId) : c.req.raw;
+    let request = withHeader(c.req.raw, "x-request-id", c.get("requestId"));
+    if (options.tenantId && !c.req.header("tenant-id")) request = withHeader(request, "tenant-id", options.tenantId);
     return authhero.fetch(request, { ...(c.env as object), ...bindings });
   });
 

@@ -72,6 +72,10 @@ export async function startTestServer(): Promise<TestServer> {
     data: runtime.dataAdapter,
     seeded,
     logLines,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      // AuthHero writes audit logs after responding; let them land before the table goes away.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

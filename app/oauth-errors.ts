@@ -1,0 +1,101 @@
+import type { MiddlewareHandler } from "hono";
+
+/** Paths whose clients expect RFC 6749 error bodies: `{ error, error_description }`. */
+const OAUTH_PATHS = [/^\/oauth\//, /^\/authorize$/, /^\/userinfo$/, /^\/oidc\/logout$/, /^\/v2\/logout$/];
+
+const SUPPORTED_GRANTS = ["authorization_code", "refresh_token", "client_credentials"];
+
+/**
+ * Rejects request bodies that claim JSON but do not parse, before AuthHero
+ * turns them into a 500, and rewrites AuthHero's 4xx answers on OAuth
+ * endpoints into RFC 6749 section 5.2 error bodies with the status it
+ * prescribes: 401 for client authentication, 400 for the rest.
+ */
+export function oauthErrors(): MiddlewareHandler {
+  return async function normalizeOAuthErrors(c, next) {
+    const contentType = c.req.header("content-type") ?? "";
+    if (contentType.includes("json") && c.req.method !== "GET" && c.req.method !== "HEAD") {
+      const text = await c.req.raw.clone().text();
+      if (text.trim() !== "" && !parsesAsJson(text)) {
+        return c.json({ error: "invalid_request", error_description: "The request body is not valid JSON; send a JSON object or application/x-www-form-urlencoded parameters." }, 400);
+      }
+    }
+    if (!OAUTH_PATHS.some((pattern) => pattern.test(c.req.path))) return next();
+
+    const grantType = c.req.path === "/oauth/token" ? await readGrantType(c.req.raw.clone(), contentType) : undefined;
+    await next();
+    if (c.res.status < 400 || c.res.status >= 500) return;
+    // Login pages render their own errors for people; only machine answers are rewritten.
+    if (c.res.headers.get("content-type")?.includes("text/html")) return;
+
+    const body = await c.res.clone().text();
+    const parsed = parseObject(body);
+    if (parsed && typeof parsed.error === "string") {
+      c.res = Response.json(parsed, { status: statusFor(parsed.error), headers: c.res.headers });
+      return;
+    }
+    const normalized = describe(parsed, body, grantType);
+    const headers = new Headers(c.res.headers);
+    headers.set("content-type", "application/json");
+    headers.delete("content-length");
+    c.res = new Response(JSON.stringify(normalized), { status: statusFor(normalized.error, c.res.status), headers });
+  };
+}
+
+interface OAuthError {
+  error: string;
+  error_description: string;
+}
+
+function describe(parsed: Record<string, unknown> | undefined, body: string, grantType: string | undefined): OAuthError {
+  const zod = parsed?.error as { name?: string } | undefined;
+  if (zod?.name === "ZodError") {
+    if (grantType === undefined) return { error: "invalid_request", error_description: "`grant_type` is missing; send authorization_code, refresh_token or client_credentials." };
+    if (!SUPPORTED_GRANTS.includes(grantType)) {
+      return { error: "unsupported_grant_type", error_description: `\`grant_type\` \`${grantType.slice(0, 80)}\` is not supported; use ${SUPPORTED_GRANTS.join(", ")}.` };
+    }
+    return { error: "invalid_request", error_description: `The ${grantType} request is missing a required parameter or has an invalid one.` };
+  }
+  const message = typeof parsed?.message === "string" ? parsed.message : body.trim().slice(0, 300) || "The request was rejected.";
+  if (/client/i.test(message) && /(not found|invalid|credentials|secret)/i.test(message)) return { error: "invalid_client", error_description: message };
+  if (/(code|refresh token|grant)/i.test(message)) return { error: "invalid_grant", error_description: message };
+  if (/token/i.test(message) && /(missing|invalid|expired)/i.test(message)) return { error: "invalid_token", error_description: message };
+  return { error: "invalid_request", error_description: message };
+}
+
+function statusFor(error: string, fallback = 400): number {
+  if (error === "invalid_client" || error === "invalid_token") return 401;
+  if (["invalid_request", "invalid_grant", "unsupported_grant_type", "unauthorized_client", "invalid_scope"].includes(error)) return 400;
+  return fallback;
+}
+
+async function readGrantType(request: Request, contentType: string): Promise<string | undefined> {
+  try {
+    if (contentType.includes("json")) return stringOrUndefined(((await request.json()) as Record<string, unknown>).grant_type);
+    return new URLSearchParams(await request.text()).get("grant_type") ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { RP, startTestServer, type TestServer } from "../support/test-server.js";
+
+interface ErrorBody {
+  error?: unknown;
+  error_description?: unknown;
+  message?: unknown;
+}
+
+describe("bad input", function () {
+  this.timeout(60_000);
+  let server: TestServer;
+
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server?.close());
+
+  async function token(body: string, contentType = "application/x-www-form-urlencoded"): Promise<{ status: number; body: ErrorBody }> {
+    const response = await fetch(`${server.baseUrl}/oauth/token`, { method: "POST", headers: { "content-type": contentType }, body });
+    return { status: response.status, body: (await response.json()) as ErrorBody };
+  }
+
+  function assertOAuthError(result: { status: number; body: ErrorBody }, error: string, status: number): void {
+    assert.equal(result.status, status, JSON.stringify(result.body));
+    assert.equal(result.body.error, error);
+    assert.equal(typeof result.body.error_description, "string");
+  }
+
+  describe("token endpoint", () => {
+    it("rejects a missing grant_type", async () => {
+      const result = await token("client_id=x");
+      assertOAuthError(result, "invalid_request", 400);
+      assert.match(String(result.body.error_description), /grant_type/);
+    });
+
+    it("rejects an unsupported grant_type", async () => {
+      const result = await token("grant_type=password&username=a&password=b");
+      assertOAuthError(result, "unsupported_grant_type", 400);
+      assert.match(String(result.body.error_description), /password/);
+    });
+
+    it("rejects an authorization_code request without a code", async () => {
+      assertOAuthError(await token(`grant_type=authorization_code&client_id=${RP.clientId}&client_secret=${RP.clientSecret}`), "invalid_request", 400);
+    });
+
+    it("rejects an unknown code", async () => {
+      const result = await token(`grant_type=authorization_code&code=unknown&redirect_uri=${encodeURIComponent(RP.redirectUri)}&client_id=${RP.clientId}&client_secret=${RP.clientSecret}`);
+      assert.ok(result.status >= 400 && result.status < 500, `status ${result.status}`);
+      assert.ok(["invalid_grant", "invalid_client"].includes(String(result.body.error)), JSON.stringify(result.body));
+    });
+
+    it("rejects an unknown client", async () => {
+      assertOAuthError(await token("grant_type=client_credentials&client_id=nobody&client_secret=x"), "invalid_client", 401);
+    });
+
+    it("rejects a wrong client secret", async () => {
+      assertOAuthError(await token(`grant_type=client_credentials&client_id=${server.seeded.managementClientId}&client_secret=wrong`), "invalid_client", 401);
+    });
+
+    it("rejects a garbage refresh token", async () => {
+      assertOAuthError(await token(`grant_type=refresh_token&refresh_token=garbage&client_id=${RP.clientId}&client_secret=${RP.clientSecret}`), "invalid_grant", 400);
+    });
+
+    it("rejects malformed JSON", async () => {
+      assertOAuthError(await token("{not json", "application/json"), "invalid_request", 400);
+    });
+  });
+
+  describe("authorize endpoint", () => {
+    it("rejects an unknown client", async () => {
+      const response = await fetch(`${server.baseUrl}/authorize?client_id=nobody&response_type=code&redirect_uri=${encodeURIComponent(RP.redirectUri)}&scope=openid`, { redirect: "manual" });
+      assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);
+      assert.equal(((await response.json()) as ErrorBody).error, "invalid_client");
+    });
+
+    it("never redirects to an unregistered redirect URI", async () => {
+      const response = await fetch(`${server.baseUrl}/authorize?client_id=${RP.clientId}&response_type=code&redirect_uri=${encodeURIComponent("https://attacker.example/cb")}&scope=openid`, { redirect: "manual" });
+      assert.equal(response.status, 400);
+      assert.equal(response.headers.get("location"), null);
+      const body = (await response.json()) as ErrorBody;
+      assert.equal(body.error, "invalid_request");
+      assert.match(String(body.error_description), /redirect/i);
+    });
+  });
+
+  describe("management API", () => {
+    let accessToken: string;
+
+    before(async () => {
+      const response = await fetch(`${server.baseUrl}/oauth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: server.seeded.managementClientId!, client_secret: server.seeded.managementClientSecret!, audience: server.seeded.managementAudience }),
+      });
+      accessToken = ((await response.json()) as { access_token: string }).access_token;
+    });
+
+    it("rejects garbage JSON with 400", async () => {
+      const response = await fetch(`${server.baseUrl}/api/v2/users`, { method: "POST", headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" }, body: "{garbage" });
+      assert.equal(response.status, 400);
+      assert.ok(((await response.json()) as ErrorBody).error);
+    });
+
+    it("rejects a user without a connection", async () => {
+      const response = await fetch(`${server.baseUrl}/api/v2/users`, { method: "POST", headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json" }, body: JSON.stringify({ email: "x@example.com" }) });
+      assert.ok(response.status >= 400 && response.status < 500, `status ${response.status}`);
+    });
+
+    it("rejects a malformed search query with 400", async () => {
+      const response = await fetch(`${server.baseUrl}/api/v2/users?q=${encodeURIComponent('email:"unterminated')}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      assert.equal(response.status, 400);
+      assert.match(JSON.stringify(await response.json()), /unterminated|closing/);
+    });
+
+    it("rejects a request without a token", async () => {
+      const response = await fetch(`${server.baseUrl}/api/v2/users`);
+      assert.equal(response.status, 401);
+    });
+  });
+});

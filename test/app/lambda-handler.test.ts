@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import { createDynamoDbAdapter } from "../../app/dynamodb/adapter.js";
+import { createDocumentClient } from "../../app/dynamodb/client.js";
+import { seedTenant } from "../../app/local/seed.js";
+import { ADMIN } from "../support/test-server.js";
+import { freshTable, TEST_REGION } from "../support/local-engine.js";
+
+const ISSUER = "https://auth.example.test/";
+
+/** An API Gateway HTTP API event in payload format 2.0, as Lambda receives it. */
+function httpApiEvent(method: string, path: string, query = ""): APIGatewayProxyEventV2 {
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: path,
+    rawQueryString: query,
+    headers: { host: "abc123.execute-api.us-east-1.amazonaws.com", accept: "application/json", "x-forwarded-proto": "https", "user-agent": "mocha" },
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "abc123",
+      domainName: "abc123.execute-api.us-east-1.amazonaws.com",
+      domainPrefix: "abc123",
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "198.51.100.7", userAgent: "mocha" },
+      requestId: "req-lambda-test-1",
+      routeKey: "$default",
+      stage: "$default",
+      time: "04/Dec/2026:12:00:00 +0000",
+      timeEpoch: 1796385600000,
+    },
+    isBase64Encoded: false,
+  };
+}
+
+const context = { awsRequestId: "aws-req-1", functionName: "authhero-us-east-1", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+
+describe("Lambda handler", function () {
+  this.timeout(60_000);
+  let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+  before(async () => {
+    const { endpoint, tableName } = await freshTable("lambda");
+    const client = createDocumentClient({ region: TEST_REGION, endpoint });
+    await seedTenant(createDynamoDbAdapter({ client, tableName }), {
+      tenantId: "main",
+      issuer: ISSUER,
+      adminUsername: ADMIN.username,
+      adminEmail: ADMIN.email,
+      adminPassword: ADMIN.password,
+      callbacks: [],
+      allowedLogoutUrls: [],
+    });
+    Object.assign(process.env, { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: ISSUER, AUTHHERO_TENANT_ID: "main" });
+    ({ handler } = (await import("../../app/lambda.js")) as never);
+  });
+
+  after(() => {
+    for (const name of ["AUTHHERO_DYNAMODB_ENDPOINT", "AUTHHERO_TABLE_NAME", "AUTHHERO_ISSUER", "AUTHHERO_TENANT_ID"]) delete process.env[name];
+  });
+
+  it("serves OIDC discovery", async () => {
+    const result = (await handler(httpApiEvent("GET", "/.well-known/openid-configuration"), context)) as { statusCode: number; body: string; headers: Record<string, string> };
+    assert.equal(result.statusCode, 200);
+    const metadata = JSON.parse(result.body) as { issuer: string; jwks_uri: string };
+    assert.equal(metadata.issuer, ISSUER);
+    assert.equal(metadata.jwks_uri, `${ISSUER}.well-known/jwks.json`);
+  });
+
+  it("serves the JWKS", async () => {
+    const result = (await handler(httpApiEvent("GET", "/.well-known/jwks.json"), context)) as { statusCode: number; body: string };
+    assert.equal(result.statusCode, 200);
+    const jwks = JSON.parse(result.body) as { keys: Array<{ kid: string }> };
+    assert.ok(jwks.keys.length >= 1);
+  });
+
+  it("reports health with the region and request id", async () => {
+    const result = (await handler(httpApiEvent("GET", "/health"), context)) as { statusCode: number; body: string; headers: Record<string, string> };
+    assert.equal(result.statusCode, 200);
+    assert.deepEqual(JSON.parse(result.body), { status: "ok", region: TEST_REGION });
+    assert.equal(result.headers["x-request-id"], "req-lambda-test-1");
+  });
+});
