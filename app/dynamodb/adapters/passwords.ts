@@ -18,11 +18,26 @@ export function createPasswordsAdapter(table: DynamoTable): PasswordsAdapter {
       await table.transactWrite(passwordWrites(tenantId, password, previous), `Password \`${password.id}\` already exists or user \`${params.user_id}\` does not.`);
       return password;
     },
+    // Edits one stored password in place: the one named by `id`, else the current one.
+    // AuthHero retires the old password this way (`is_current: false`) before it creates the new one.
     update: async (tenantId, params) => {
-      const current = await currentItems(table, tenantId, params.user_id);
-      if (current.length === 0) return false;
-      const password = stampNew<Password>({ ...params, is_current: true }, "id", undefined);
-      await table.transactWrite(passwordWrites(tenantId, password, current));
+      const items = await passwordItems(table, tenantId, params.user_id);
+      const target = params.id === undefined ? items.find(isCurrent) : items.find((item) => item.data.id === params.id);
+      if (!target) return false;
+      const makeCurrent = params.is_current ?? true;
+      const others = makeCurrent ? items.filter((item) => item !== target && isCurrent(item)) : [];
+      await table.transactWrite([
+        {
+          Update: {
+            Key: { pk: target.pk, sk: target.sk },
+            UpdateExpression: "SET #data.#password = :password, #data.#algorithm = :algorithm, #data.#current = :current, #data.#updated = :updated",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeNames: { "#data": "data", "#password": "password", "#algorithm": "algorithm", "#current": "is_current", "#updated": "updated_at" },
+            ExpressionAttributeValues: { ":password": params.password, ":algorithm": params.algorithm ?? target.data.algorithm, ":current": makeCurrent, ":updated": new Date().toISOString() },
+          },
+        } as unknown as TransactItem,
+        ...retireWrites(others),
+      ]);
       return true;
     },
     get: async (tenantId, userId) => {
@@ -37,9 +52,24 @@ export function createPasswordsAdapter(table: DynamoTable): PasswordsAdapter {
   };
 }
 
-async function currentItems(table: DynamoTable, tenantId: string, userId: string): Promise<StoredItem[]> {
+/** Every password item of a user, newest first. */
+async function passwordItems(table: DynamoTable, tenantId: string, userId: string): Promise<StoredItem[]> {
   const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: "password#", ascending: false });
-  return items.filter((item) => item.type === PASSWORD_TYPE && item.data.is_current !== false);
+  return items.filter((item) => item.type === PASSWORD_TYPE);
+}
+
+function isCurrent(item: StoredItem): boolean {
+  return item.data.is_current !== false;
+}
+
+async function currentItems(table: DynamoTable, tenantId: string, userId: string): Promise<StoredItem[]> {
+  return (await passwordItems(table, tenantId, userId)).filter(isCurrent);
+}
+
+function retireWrites(items: StoredItem[]): TransactItem[] {
+  return items.map((item) => ({
+    Update: { Key: { pk: item.pk, sk: item.sk }, UpdateExpression: "SET #data.#current = :false", ExpressionAttributeNames: { "#data": "data", "#current": "is_current" }, ExpressionAttributeValues: { ":false": false } },
+  }) as unknown as TransactItem);
 }
 
 export function passwordItem(tenantId: string, password: Password): StoredItem {
@@ -50,9 +80,7 @@ export function passwordItem(tenantId: string, password: Password): StoredItem {
 export function passwordWrites(tenantId: string, password: Password, previous: StoredItem[], options: { checkUser?: boolean } = {}): TransactItem[] {
   const writes: TransactItem[] = [
     { Put: { Item: passwordItem(tenantId, password), ConditionExpression: "attribute_not_exists(pk)" } } as unknown as TransactItem,
-    ...previous.map((item) => ({
-      Update: { Key: { pk: item.pk, sk: item.sk }, UpdateExpression: "SET #data.#current = :false", ExpressionAttributeNames: { "#data": "data", "#current": "is_current" }, ExpressionAttributeValues: { ":false": false } },
-    }) as unknown as TransactItem),
+    ...retireWrites(previous),
   ];
   if (options.checkUser !== false) {
     writes.push({ ConditionCheck: { Key: userModel.key(tenantId, password.user_id), ConditionExpression: "attribute_exists(pk)" } } as unknown as TransactItem);
