@@ -22,7 +22,7 @@ export interface TestServer {
  * A real HTTP server on loopback, on a fresh table, seeded like `npm start`
  * plus a confidential relying-party client for the tests.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { onCommand?: (commandName: string) => void } = {}): Promise<TestServer> {
   const { endpoint, tableName } = await freshTable("server");
   const logLines: string[] = [];
   const logger: Logger = { log: (level, message, fields) => logLines.push(JSON.stringify({ level, message, ...fields })) };
@@ -42,7 +42,7 @@ export async function startTestServer(): Promise<TestServer> {
     AUTHHERO_TENANT_ID: "main",
     PORT: String(port),
   });
-  const runtime = createServerRuntime(settings, logger);
+  const runtime = createServerRuntime(settings, { logger, onCommand: options.onCommand });
   handler = (request) => runtime.app.fetch(request);
 
   const seeded = await seedTenant(runtime.dataAdapter, {
