@@ -122,7 +122,7 @@ export class StaticAssets extends pulumi.ComponentResource {
   }
 }
 
-/** Every file under `directory`, sorted so the plan is stable. */
+/** Lists every file under `directory`, sorted so the plan is stable. */
 export function listFiles(directory: string): string[] {
   if (!existsSync(directory)) {
     throw new Error(`StaticAssets: ${directory} does not exist; run npm ci so the authhero package is installed`);

@@ -164,7 +164,7 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
     return provider;
   }
 
-  /** The provider for `region`, created on first use for regions outside `regions` (us-east-1 for Route 53 metrics). */
+  /** Returns the provider for `region`, creating it for a region outside `regions` (us-east-1 for Route 53 metrics). */
   private provider(region: Region): aws.Provider {
     return this.providers[region] ?? this.createProvider(region);
   }

@@ -22,7 +22,7 @@ export const LAMBDA_ENTRIES = {
 export type BundleName = keyof typeof LAMBDA_ENTRIES;
 
 export interface AppBundle {
-  /** Directory that holds `index.mjs`; Lambda handler `index.handler`. */
+  /** Directory that contains `index.mjs`, so the Lambda handler is `index.handler`. */
   readonly directory: string;
   readonly bytes: number;
   readonly archive: pulumi.asset.Archive;

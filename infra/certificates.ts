@@ -5,7 +5,7 @@ import type { DomainSettings } from "./config.js";
 import { childName } from "./naming.js";
 import type { Region } from "./regions.js";
 
-/** The region-specific host that a region's health check probes. */
+/** Returns the region-specific host that a region's health check probes. */
 export function regionalHostName(domain: string, region: Region): string {
   return `${region}.${domain}`;
 }
@@ -21,7 +21,7 @@ export interface CertificatesArgs {
 
 /**
  * One ACM certificate per region for the shared name and `*.<domain>`, which
- * covers every `<region>.<domain>`. ACM asks for the same DNS validation
+ * covers every `<region>.<domain>`. ACM issues the same DNS validation
  * record for a name and its wildcard, and for the same name in every region
  * of an account, so a single Route 53 record validates all certificates.
  */

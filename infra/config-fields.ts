@@ -27,7 +27,7 @@ export class FieldReader {
     return this.raw[name] !== undefined;
   }
 
-  /** A reader for the nested object at `name`; an unset object reads as empty. */
+  /** Returns a reader for the nested object at `name`; an unset object reads as empty. */
   section(name: string, knownKeys: readonly string[]): FieldReader {
     const value = this.raw[name];
     const key = this.key(name);

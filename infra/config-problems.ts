@@ -24,7 +24,7 @@ export function describeValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The command that sets `key`, using `--path` for nested keys. */
+/** Returns the command that sets `key`, using `--path` for nested keys. */
 export function setCommand(key: string, example: string): string {
   const isPath = key.includes(".") || key.includes("[");
   return isPath ? `pulumi config set --path '${key}' ${example}` : `pulumi config set ${key} ${example}`;

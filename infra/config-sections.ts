@@ -12,7 +12,7 @@ export interface LambdaSettings {
   readonly memoryMb: number;
   /** Seconds; at most 29 because an HTTP API stops waiting after 30 s. Default 15. */
   readonly timeoutSeconds: number;
-  /** Default arm64, which costs about 20% less per GB-second than x86_64. */
+  /** Default arm64, which Lambda bills at a lower GB-second price than x86_64. */
   readonly architecture: "arm64" | "x86_64";
   /** Default nodejs22.x. */
   readonly runtime: "nodejs20.x" | "nodejs22.x";

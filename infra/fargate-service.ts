@@ -51,7 +51,7 @@ export class FargateService extends pulumi.ComponentResource {
     const vpc = new awsx.ec2.Vpc(childName(name, region, "vpc"), {
       cidrBlock: VPC_CIDR,
       numberOfAvailabilityZones: 2,
-      /** One NAT gateway per region, not per zone: tasks lose egress if its zone fails, at a third of the cost. */
+      /** One NAT gateway instead of one per zone halves the NAT cost, but tasks lose egress if its zone fails. */
       natGateways: { strategy: "Single" },
     }, { parent: this });
 
@@ -136,7 +136,7 @@ export class FargateService extends pulumi.ComponentResource {
     return [https, redirect];
   }
 
-  /** An ALB has no stage throttle, so a WAF rate rule blocks any single IP above the limit. */
+  /** Blocks any client IP above the limit with a WAF rate rule, because an ALB has no stage throttle. */
   private createRateLimit(name: string, args: FargateServiceArgs, loadBalancer: aws.lb.LoadBalancer): void {
     const metricName = physicalName(`${args.physicalPrefix}-${args.region}-rate`, 128);
     const webAcl = new aws.wafv2.WebAcl(childName(name, args.region, "waf"), {

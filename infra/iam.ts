@@ -17,7 +17,7 @@ export function replicaArn(tableArn: string, region: string): string {
 }
 
 /**
- * The least-privilege policy for one region's compute: only the actions the
+ * Builds the least-privilege policy for one region's compute: only the actions the
  * adapter uses (DYNAMODB_ACTIONS, shared with the app's client boundary), on
  * only that region's replica and its indexes. Streams and other tables stay
  * out of reach.
@@ -39,7 +39,7 @@ export function tableAccessPolicy(tableArn: pulumi.Input<string>, region: string
   });
 }
 
-/** A trust policy that lets one AWS service assume a role. */
+/** Builds a trust policy that lets one AWS service assume a role. */
 export function assumeRolePolicy(service: string): string {
   return JSON.stringify({
     Version: "2012-10-17",

@@ -10,13 +10,13 @@ import type { Region } from "./regions.js";
 export interface RegionalDomain {
   /** The name shared by all regions, for example auth.example.com. */
   readonly sharedName: string;
-  /** The name only this region answers, probed by its health check. */
+  /** The name that reaches only this region, probed by its health check. */
   readonly regionalName: string;
   /** ACM certificate in this region that covers both names. */
   readonly certificateArn: pulumi.Input<string>;
 }
 
-/** Where a Route 53 alias record should point. */
+/** Target of a Route 53 alias record: a DNS name and its hosted zone. */
 export interface AliasTarget {
   readonly name: pulumi.Output<string>;
   readonly zoneId: pulumi.Output<string>;
@@ -76,7 +76,7 @@ export class LambdaService extends pulumi.ComponentResource {
       code: args.code,
       handler: "index.handler",
       runtime: args.settings.runtime,
-      /** Graviton: about 20% cheaper per GB-second than x86_64 for the same work. */
+      /** Lambda bills arm64 (Graviton) at a lower GB-second price than x86_64. */
       architectures: [args.settings.architecture],
       memorySize: args.settings.memoryMb,
       timeout: args.settings.timeoutSeconds,

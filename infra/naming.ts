@@ -11,7 +11,7 @@ export function childName(component: string, region: string | undefined, suffix:
 }
 
 /**
- * The name a per-region component registers under: its family name plus the
+ * Returns the name a per-region component registers under: its family name plus the
  * region, so each region's copy gets its own URN. Its children still take the
  * family name and the region through `childName`.
  */

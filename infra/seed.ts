@@ -72,7 +72,7 @@ export class SeedInvocation extends pulumi.ComponentResource {
 
     const invocation = new aws.lambda.Invocation(childName(name, region, "seed-run"), {
       functionName: seedFunction.name,
-      // The event holds the admin password, so the stored input must stay secret.
+      // The event contains the admin password, so the stored input must stay secret.
       input: pulumi.secret(pulumi.jsonStringify(pulumi.output(args.event))),
     }, { parent: this, dependsOn: args.dependsOn });
 

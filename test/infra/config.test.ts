@@ -209,7 +209,7 @@ describe("config", () => {
       const config = loadConfig(baseConfig(US_EU));
 
       assert.ok(config.seed.enabled);
-      assert.equal(await config.seed.adminPassword.isSecret, true);
+      assert.equal(await pulumi.isSecret(config.seed.adminPassword), true);
       assert.equal(await valueOf(config.seed.adminPassword), TEST_PASSWORD);
     });
 

@@ -57,8 +57,8 @@ describe("region expansion", () => {
   });
 
   it("adding a region updates only what lists every region", () => {
-    // The app's region endpoint map, the dashboard, the replication alarms and the table
-    // name every region; nothing else may change.
+    // These list every region (the app's endpoint map, the dashboard, the replication
+    // alarms and the table), so they change. Nothing else may.
     assert.deepEqual(changedInputs(twoRegions, threeRegions), [
       "aws:cloudwatch/dashboard:Dashboard::authhero-us-east-1-dashboard",
       "aws:cloudwatch/metricAlarm:MetricAlarm::authhero-eu-west-1-replication-latency",

@@ -27,12 +27,12 @@ export function lambdaEntriesExist(): boolean {
   return Object.values(LAMBDA_ENTRIES).every((entry) => existsSync(join(REPO_ROOT, entry)));
 }
 
-/** The real esbuild bundles when app/ provides the entries, else placeholders. */
+/** Returns the real esbuild bundles when app/ provides the entries, else placeholders. */
 export function testBundles(): AppBundles {
   return lambdaEntriesExist() ? bundleApp() : PLACEHOLDER_BUNDLES;
 }
 
-/** A small valid stack config: two regions on Lambda, no domain. */
+/** Returns a small valid stack config: two regions on Lambda, no domain. */
 export function baseConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     regions: ["us-east-1", "eu-west-1"],
@@ -51,7 +51,7 @@ export function withDomain(config: Record<string, unknown>): Record<string, unkn
 /**
  * Stores `config` as the stack config the CLI would pass. Structured values
  * become JSON text, as `pulumi config set --path` produces them, and
- * adminPassword is marked secret unless `secretKeys` says otherwise.
+ * adminPassword is marked secret unless `secretKeys` lists other keys.
  */
 export function setStackConfig(config: Record<string, unknown>, secretKeys: readonly string[] = ["adminPassword"]): void {
   const values: Record<string, string> = {};

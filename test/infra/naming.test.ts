@@ -28,7 +28,8 @@ describe("naming", () => {
     const second = physicalName("authhero-production-ap-southeast-2", 32);
 
     assert.notEqual(first, second);
-    assert.ok(first.length <= 32 && second.length <= 32);
+    assert.ok(first.length <= 32);
+    assert.ok(second.length <= 32);
   });
 
   it("is deterministic", () => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 
 import { ConfigError } from "../../infra/config.js";
-import { baseConfig, loadConfig, readStackFile, resourcesOf, run, TEST_PASSWORD, type Run } from "./harness.js";
+import { loadConfig, readStackFile, resourcesOf, run, TEST_PASSWORD, type Run } from "./harness.js";
 
 /** Stands in for `pulumi config set --secret adminPassword ...`, which the stack files leave out. */
 function withPassword(config: Record<string, unknown>): Record<string, unknown> {
@@ -51,7 +51,7 @@ describe("stack files", () => {
 
   describe("Pulumi.prod.yaml", () => {
     let result: Run;
-    /** Resource names by whether Pulumi `protect` was set, seen through a transformation. */
+    /** Names of resources declared with Pulumi `protect`, seen through a transformation. */
     const protectedNames: string[] = [];
     before(async () => {
       // Resource options never reach the mock monitor, so a transformation records them.
@@ -154,11 +154,5 @@ describe("stack files", () => {
       assert.equal(subscriptions.length, resourcesOf(result.resources, "aws:sns/topic:Topic").length);
       assert.ok(subscriptions.every((subscription) => subscription.inputs.endpoint === "oncall@example.com"));
     });
-  });
-
-  it("loads a config that matches the dev file", () => {
-    const config = loadConfig(withPassword(readStackFile("dev")));
-
-    assert.deepEqual(config.regions, loadConfig(baseConfig()).regions);
   });
 });
