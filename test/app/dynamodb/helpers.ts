@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { LoginSessionInsert } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
 import { createAdapterFixture, type AdapterFixture } from "../../support/adapter-fixture.js";
 
@@ -48,3 +49,18 @@ export async function assertHttpError(promise: Promise<unknown>, status: number,
 
 export const TENANT_A = "tenant-a";
 export const TENANT_B = "tenant-b";
+
+/** A login session for client `app-1` that expires in ten minutes unless `fields` say otherwise. */
+export function loginSessionInsert(fields: Partial<LoginSessionInsert> = {}): LoginSessionInsert {
+  return { csrf_token: "csrf", authParams: { client_id: "app-1" }, expires_at: isoIn(600), ...fields } as LoginSessionInsert;
+}
+
+/** The device record sessions and refresh tokens carry. */
+export const DEVICE = {
+  initial_user_agent: "test-agent",
+  initial_ip: "192.0.2.1",
+  initial_asn: "AS64496",
+  last_user_agent: "test-agent",
+  last_ip: "192.0.2.1",
+  last_asn: "AS64496",
+};

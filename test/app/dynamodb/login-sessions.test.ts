@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import type { LoginSessionInsert } from "@authhero/adapter-interfaces";
+import { isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+
+describe("loginSessions adapter", () => {
+  const fixture = useAdapterFixture();
+
+  describe("create and get", () => {
+    it("assigns an id and returns the session", async () => {
+      const { data } = fixture();
+      const created = await data.loginSessions.create(TENANT_A, loginSessionInsert());
+      assert.ok(created.id);
+      assert.ok(created.created_at);
+
+      const stored = await data.loginSessions.get(TENANT_A, created.id);
+      assert.equal(stored?.csrf_token, "csrf");
+      assert.equal(stored?.authParams.client_id, "app-1");
+    });
+
+    it("returns null for an unknown id", async () => {
+      const { data } = fixture();
+      assert.equal(await data.loginSessions.get(TENANT_A, "missing"), null);
+    });
+  });
+
+  describe("update", () => {
+    it("changes fields and keeps the id", async () => {
+      const { data } = fixture();
+      const { id } = await data.loginSessions.create(TENANT_A, loginSessionInsert());
+      assert.equal(await data.loginSessions.update(TENANT_A, id, { id: "other", user_id: "auth2|alice", session_id: "sess-1" }), true);
+
+      const stored = await data.loginSessions.get(TENANT_A, id);
+      assert.equal(stored?.user_id, "auth2|alice");
+      assert.equal(stored?.session_id, "sess-1");
+      assert.equal(await data.loginSessions.get(TENANT_A, "other"), null);
+    });
+
+    it("moves the expiry", async () => {
+      const { data } = fixture();
+      const { id } = await data.loginSessions.create(TENANT_A, loginSessionInsert());
+      await data.loginSessions.update(TENANT_A, id, { expires_at: isoIn(-1) });
+      assert.equal(await data.loginSessions.get(TENANT_A, id), null);
+    });
+
+    it("returns false for an unknown id", async () => {
+      const { data } = fixture();
+      assert.equal(await data.loginSessions.update(TENANT_A, "missing", { user_id: "auth2|alice" }), false);
+      assert.equal(await data.loginSessions.get(TENANT_A, "missing"), null);
+    });
+  });
+
+  describe("expired login sessions", () => {
+    it("are not returned or updated", async () => {
+      const { data } = fixture();
+      const { id } = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(-60) }));
+      assert.equal(await data.loginSessions.get(TENANT_A, id), null);
+      assert.equal(await data.loginSessions.update(TENANT_A, id, { user_id: "auth2|alice" }), false);
+    });
+  });
+
+  describe("remove", () => {
+    it("deletes the session", async () => {
+      const { data } = fixture();
+      const { id } = await data.loginSessions.create(TENANT_A, loginSessionInsert());
+      assert.equal(await data.loginSessions.remove(TENANT_A, id), true);
+      assert.equal(await data.loginSessions.get(TENANT_A, id), null);
+      assert.equal(await data.loginSessions.remove(TENANT_A, id), false);
+    });
+  });
+
+  describe("tenant isolation", () => {
+    it("keeps one id apart in two tenants", async () => {
+      const { data } = fixture();
+      await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ csrf_token: "a" }), id: "same" } as LoginSessionInsert);
+      await data.loginSessions.create(TENANT_B, { ...loginSessionInsert({ csrf_token: "b" }), id: "same" } as LoginSessionInsert);
+
+      assert.equal((await data.loginSessions.get(TENANT_B, "same"))?.csrf_token, "b");
+      await data.loginSessions.update(TENANT_B, "same", { user_id: "auth2|b" });
+      await data.loginSessions.remove(TENANT_B, "same");
+
+      const untouched = await data.loginSessions.get(TENANT_A, "same");
+      assert.equal(untouched?.csrf_token, "a");
+      assert.equal(untouched?.user_id, undefined);
+    });
+  });
+});

@@ -1,0 +1,207 @@
+import assert from "node:assert/strict";
+import type { DataAdapters, RefreshTokenInsert } from "@authhero/adapter-interfaces";
+import { DEVICE, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+
+function tokenInsert(id: string, loginId: string, fields: Partial<RefreshTokenInsert> = {}): RefreshTokenInsert {
+  return {
+    id,
+    login_id: loginId,
+    user_id: "auth2|alice",
+    client_id: "app-1",
+    device: DEVICE,
+    resource_servers: [{ audience: "https://api.example.com", scopes: "openid offline_access" }],
+    rotating: true,
+    expires_at: isoIn(86_400),
+    token_lookup: `lookup-${id}`,
+    token_hash: `hash-${id}`,
+    family_id: "family-1",
+    ...fields,
+  };
+}
+
+async function loginSessionExpiry(data: DataAdapters, tenantId: string, id: string): Promise<number> {
+  const loginSession = await data.loginSessions.get(tenantId, id);
+  assert.ok(loginSession, `login session ${id} must exist`);
+  return Date.parse(loginSession.expires_at);
+}
+
+describe("refreshTokens adapter", () => {
+  const fixture = useAdapterFixture();
+
+  describe("create and get", () => {
+    it("stores and returns the token", async () => {
+      const { data } = fixture();
+      const created = await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      assert.ok(created.created_at);
+      const stored = await data.refreshTokens.get(TENANT_A, "rt-1");
+      assert.equal(stored?.token_hash, "hash-rt-1");
+      assert.equal(stored?.family_id, "family-1");
+    });
+
+    it("returns null for an unknown id", async () => {
+      const { data } = fixture();
+      assert.equal(await data.refreshTokens.get(TENANT_A, "missing"), null);
+    });
+
+    it("extends the parent login session and never shortens it", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(300) }));
+      const expiresAt = isoIn(86_400);
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id, { expires_at: expiresAt }));
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(expiresAt));
+
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-2", login.id, { expires_at: isoIn(600), token_lookup: "lookup-2" }));
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(expiresAt));
+    });
+  });
+
+  describe("getByLookup", () => {
+    it("finds the token through its lookup", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      assert.equal((await data.refreshTokens.getByLookup(TENANT_A, "lookup-rt-1"))?.id, "rt-1");
+      assert.equal(await data.refreshTokens.getByLookup(TENANT_A, "lookup-missing"), null);
+    });
+
+    it("sees the latest rotation state", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      const rotatedAt = isoIn(0);
+      await data.refreshTokens.update(TENANT_A, "rt-1", { rotated_to: "rt-2", rotated_at: rotatedAt });
+      const found = await data.refreshTokens.getByLookup(TENANT_A, "lookup-rt-1");
+      assert.equal(found?.rotated_to, "rt-2");
+      assert.equal(found?.rotated_at, rotatedAt);
+    });
+  });
+
+  describe("expired tokens", () => {
+    it("are not returned by get or getByLookup", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1", { expires_at: isoIn(-60), idle_expires_at: isoIn(-30) }));
+      assert.equal(await data.refreshTokens.get(TENANT_A, "rt-1"), null);
+      assert.equal(await data.refreshTokens.getByLookup(TENANT_A, "lookup-rt-1"), null);
+      assert.equal(await data.refreshTokens.update(TENANT_A, "rt-1", { last_exchanged_at: isoIn(0) }), false);
+    });
+
+    it("stay alive while idle_expires_at is in the future", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1", { expires_at: isoIn(-60), idle_expires_at: isoIn(600) }));
+      assert.ok(await data.refreshTokens.get(TENANT_A, "rt-1"));
+    });
+  });
+
+  describe("update", () => {
+    it("changes fields", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      const exchanged = isoIn(0);
+      assert.equal(await data.refreshTokens.update(TENANT_A, "rt-1", { last_exchanged_at: exchanged }), true);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.last_exchanged_at, exchanged);
+    });
+
+    it("returns false for an unknown id", async () => {
+      const { data } = fixture();
+      assert.equal(await data.refreshTokens.update(TENANT_A, "missing", { last_exchanged_at: isoIn(0) }), false);
+      assert.equal(await data.refreshTokens.get(TENANT_A, "missing"), null);
+    });
+
+    it("extends the login session with loginSessionBump", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(300) }));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id, { expires_at: undefined, idle_expires_at: isoIn(200) }));
+      const bumped = isoIn(7200);
+      await data.refreshTokens.update(TENANT_A, "rt-1", { idle_expires_at: bumped }, { loginSessionBump: { login_id: login.id, expires_at: bumped } });
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(bumped));
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.idle_expires_at, bumped);
+    });
+
+    it("does not shorten the login session with loginSessionBump", async () => {
+      const { data } = fixture();
+      const longer = isoIn(86_400);
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: longer }));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id, { expires_at: isoIn(600) }));
+      await data.refreshTokens.update(TENANT_A, "rt-1", { last_exchanged_at: isoIn(0) }, { loginSessionBump: { login_id: login.id, expires_at: isoIn(900) } });
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(longer));
+    });
+  });
+
+  describe("revokeFamily", () => {
+    it("revokes every unrevoked token of the family once", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-2", "login-1"));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-3", "login-1", { family_id: "family-2" }));
+      const revokedAt = isoIn(0);
+
+      assert.equal(await data.refreshTokens.revokeFamily(TENANT_A, "family-1", revokedAt), 2);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.revoked_at, revokedAt);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-2"))?.revoked_at, revokedAt);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-3"))?.revoked_at, undefined);
+      assert.equal(await data.refreshTokens.revokeFamily(TENANT_A, "family-1", isoIn(10)), 0);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.revoked_at, revokedAt);
+    });
+  });
+
+  describe("revokeByLoginSession", () => {
+    it("revokes the tokens issued under the login session", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert());
+      const other = await data.loginSessions.create(TENANT_A, loginSessionInsert());
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-2", login.id, { family_id: "family-2" }));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-3", other.id, { family_id: "family-3" }));
+      const revokedAt = isoIn(0);
+
+      assert.equal(await data.refreshTokens.revokeByLoginSession(TENANT_A, login.id, revokedAt), 2);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.revoked_at, revokedAt);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-2"))?.revoked_at, revokedAt);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-3"))?.revoked_at, undefined);
+      assert.equal(await data.refreshTokens.revokeByLoginSession(TENANT_A, login.id, revokedAt), 0);
+    });
+
+    it("returns 0 for a login session without tokens", async () => {
+      const { data } = fixture();
+      assert.equal(await data.refreshTokens.revokeByLoginSession(TENANT_A, "missing", isoIn(0)), 0);
+    });
+  });
+
+  describe("list", () => {
+    it("lists a family with family_id", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-2", "login-1", { family_id: "family-2" }));
+      const { refresh_tokens } = await data.refreshTokens.list(TENANT_A, { q: "family_id:family-1" });
+      assert.deepEqual(refresh_tokens.map((token) => token.id), ["rt-1"]);
+    });
+  });
+
+  describe("remove", () => {
+    it("deletes the token", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      assert.equal(await data.refreshTokens.remove(TENANT_A, "rt-1"), true);
+      assert.equal(await data.refreshTokens.get(TENANT_A, "rt-1"), null);
+      assert.equal(await data.refreshTokens.getByLookup(TENANT_A, "lookup-rt-1"), null);
+    });
+  });
+
+  describe("tenant isolation", () => {
+    it("keeps one id, lookup and family apart in two tenants", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("same", "login", { user_id: "auth2|a" }));
+      await data.refreshTokens.create(TENANT_B, tokenInsert("same", "login", { user_id: "auth2|b" }));
+
+      assert.equal((await data.refreshTokens.getByLookup(TENANT_B, "lookup-same"))?.user_id, "auth2|b");
+      assert.equal(await data.refreshTokens.revokeFamily(TENANT_B, "family-1", isoIn(0)), 1);
+      assert.equal(await data.refreshTokens.revokeByLoginSession(TENANT_B, "login", isoIn(0)), 0);
+      await data.refreshTokens.update(TENANT_B, "same", { last_exchanged_at: isoIn(0) });
+      await data.refreshTokens.remove(TENANT_B, "same");
+
+      const untouched = await data.refreshTokens.get(TENANT_A, "same");
+      assert.equal(untouched?.user_id, "auth2|a");
+      assert.equal(untouched?.revoked_at, undefined);
+      assert.equal(untouched?.last_exchanged_at, undefined);
+      assert.equal((await data.refreshTokens.getByLookup(TENANT_A, "lookup-same"))?.id, "same");
+    });
+  });
+});
