@@ -12,7 +12,7 @@ export async function listen(app: Hono, port: number, hostname = "0.0.0.0"): Pro
   });
 }
 
-/** The runtime of the container and local server, which serve the login assets themselves. */
+/** Creates the runtime of the container and local server, which serve the login assets themselves. */
 export function createServerRuntime(settings: AppSettings, options: { logger?: Logger; onCommand?: (commandName: string) => void } = {}) {
   return createRuntime(settings, { ...options, assets: createAssetRoutes() });
 }

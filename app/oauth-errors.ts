@@ -7,7 +7,7 @@ const SUPPORTED_GRANTS = ["authorization_code", "refresh_token", "client_credent
 
 /**
  * Rejects request bodies that claim JSON but do not parse, before AuthHero
- * turns them into a 500, and rewrites AuthHero's 4xx answers on OAuth
+ * turns them into a 500, and rewrites AuthHero's 4xx responses on OAuth
  * endpoints into RFC 6749 section 5.2 error bodies with the status it
  * prescribes: 401 for client authentication, 400 for the rest.
  */
@@ -25,7 +25,7 @@ export function oauthErrors(): MiddlewareHandler {
     const grantType = c.req.path === "/oauth/token" ? await readGrantType(c.req.raw.clone(), contentType) : undefined;
     await next();
     if (c.res.status < 400 || c.res.status >= 500) return;
-    // Login pages render their own errors for people; only machine answers are rewritten.
+    // Login pages render their own errors for people; only machine-readable responses are rewritten.
     if (c.res.headers.get("content-type")?.includes("text/html")) return;
 
     const body = await c.res.clone().text();

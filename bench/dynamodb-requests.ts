@@ -71,7 +71,7 @@ async function login(config: oidc.Configuration) {
 
 async function fetchOk(url: string): Promise<void> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  if (!response.ok) throw new Error(`${url} returned status ${response.status}`);
   await response.arrayBuffer();
 }
 

@@ -28,8 +28,8 @@ export const MANAGEMENT_AUDIENCE = "urn:authhero:management";
 
 /**
  * Refresh tokens rotate on every use and a reused one is rejected at once
- * (no leeway), as OAuth 2.0 Security BCP section 4.14 recommends for public
- * and browser clients.
+ * (no leeway), so a stolen token is detected the first time the thief or
+ * the client uses it after the other did.
  */
 export const ROTATING_REFRESH_TOKENS = {
   rotation_type: "rotating",
