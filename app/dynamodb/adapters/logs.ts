@@ -1,8 +1,8 @@
 import type { Log, LogsDataAdapter } from "@authhero/adapter-interfaces";
 import { newId } from "../ids.js";
-import { composeKey, SCHEMA_VERSION, type StoredItem } from "../item.js";
+import { composeKey, isExpired, SCHEMA_VERSION, type StoredItem } from "../item.js";
 import { matchesFilter, parseQuery } from "../query-filter.js";
-import { nowSeconds } from "../repository.js";
+import { liveFilter, nowSeconds } from "../repository.js";
 import type { DynamoTable } from "../table.js";
 
 const LOG_TYPE = "log";
@@ -33,7 +33,7 @@ export function createLogsAdapter(table: DynamoTable, retentionDays: number): Lo
     },
     get: async (tenantId, logId) => {
       const item = await table.get(logKey(tenantId, logId));
-      return item && item.type === LOG_TYPE ? (item.data as unknown as Log) : null;
+      return item && item.type === LOG_TYPE && !isExpired(item) ? (item.data as unknown as Log) : null;
     },
     list: async (tenantId, params = {}) => {
       const filter = parseQuery(params.q);
@@ -44,7 +44,7 @@ export function createLogsAdapter(table: DynamoTable, retentionDays: number): Lo
       let startKey: Record<string, unknown> | undefined;
       let exhausted = false;
       while (matched.length < start + perPage) {
-        const page = await table.query({ index: "gsi1", partitionKey: partition(tenantId), ascending, startKey, limit: 200 });
+        const page = await table.query({ index: "gsi1", partitionKey: partition(tenantId), ascending, startKey, limit: 200, filter: liveFilter() });
         for (const item of page.items) {
           if (item.type === LOG_TYPE && matchesFilter(item.data, filter)) matched.push(item.data as unknown as Log);
         }
