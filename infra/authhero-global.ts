@@ -68,7 +68,8 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
 
     const { config } = args;
     const home = config.homeRegion;
-    const physicalPrefix = `${name}-${config.stack}`;
+    // Stack names may contain "_" and ".", which ALB, Lambda and dashboard names reject.
+    const physicalPrefix = `${name}-${config.stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
     // Sorted so that every map and list built below is the same whatever the order of `regions`.
     const regions = [...config.regions].sort();
     for (const region of regions) {

@@ -34,7 +34,6 @@ export interface LambdaServiceArgs {
   /** Bundled `app/lambda.ts`; a new hash updates the function code. */
   readonly code: pulumi.asset.Archive;
   readonly environment: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  readonly allowedOrigins: readonly string[];
   readonly domain?: RegionalDomain;
 }
 
@@ -113,12 +112,9 @@ export class LambdaService extends pulumi.ComponentResource {
 
   private createApi(name: string, args: LambdaServiceArgs): aws.apigatewayv2.Api {
     const { region } = args;
-    const api = new aws.apigatewayv2.Api(childName(name, region, "api"), {
-      protocolType: "HTTP",
-      corsConfiguration: args.allowedOrigins.length > 0
-        ? { allowOrigins: [...args.allowedOrigins], allowMethods: ["GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"], allowHeaders: ["authorization", "content-type"], allowCredentials: true, maxAge: 600 }
-        : undefined,
-    }, { parent: this });
+    // No corsConfiguration: API Gateway would then answer preflights itself and drop the
+    // app's CORS headers, so the app applies AUTHHERO_ALLOWED_ORIGINS on Lambda and Fargate alike.
+    const api = new aws.apigatewayv2.Api(childName(name, region, "api"), { protocolType: "HTTP" }, { parent: this });
 
     const integration = new aws.apigatewayv2.Integration(childName(name, region, "integration"), {
       apiId: api.id,
@@ -137,7 +133,8 @@ export class LambdaService extends pulumi.ComponentResource {
       apiId: api.id,
       name: "$default",
       autoDeploy: true,
-      /** Caps the whole API, so one client's flood is rejected with 429 before it reaches Lambda or the table. */
+      // Caps the whole API, so a flood gets 429s before it exhausts Lambda concurrency or the table.
+      // NOTE: the cap is shared by all clients; HTTP APIs cannot use WAF, so there is no per-IP limit here.
       defaultRouteSettings: { throttlingBurstLimit: args.throttle.burstLimit, throttlingRateLimit: args.throttle.rateLimit },
     }, { parent: this });
 

@@ -87,7 +87,6 @@ export class RegionalStack extends pulumi.ComponentResource {
       logRetentionDays: config.logRetentionDays,
       code: args.apiCode,
       environment: args.environment,
-      allowedOrigins: config.allowedOrigins,
       domain,
     }, { parent: this });
 

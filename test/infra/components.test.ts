@@ -58,10 +58,10 @@ describe("components", () => {
       assert.equal(resourcesOf(result.resources, "aws:apigatewayv2/apiMapping:ApiMapping", "us-east-1").length, 2);
     });
 
-    it("allows only the configured CORS origins", () => {
+    it("leaves CORS to the app", () => {
       const api = only(result, "aws:apigatewayv2/api:Api", "us-east-1");
 
-      assert.deepEqual(api.inputs.corsConfiguration.allowOrigins, ["https://app.example.com"]);
+      assert.equal(api.inputs.corsConfiguration, undefined);
     });
   });
 

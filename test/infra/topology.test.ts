@@ -136,3 +136,27 @@ describe("topology", () => {
     }
   }
 });
+
+describe("health check alarms outside us-east-1", () => {
+  let result: Run;
+  before(async () => {
+    result = await run(withDomain(baseConfig({ regions: ["eu-west-1", "ap-southeast-2"], homeRegion: "eu-west-1" })));
+  });
+
+  it("adds a us-east-1 provider for Route 53 metrics", () => {
+    const providers = resourcesOf(result.resources, "pulumi:providers:aws").map((provider) => provider.name).sort();
+
+    assert.deepEqual(providers, ["ap-southeast-2", "eu-west-1", "us-east-1"]);
+  });
+
+  it("puts only health alarms and their topic there", () => {
+    const inUsEast1 = result.resources.filter((resource) => resource.custom && resource.region === "us-east-1" && resource.type !== "pulumi:providers:aws");
+    const kinds = inUsEast1.map((resource) => `${resource.type}::${resource.name}`).sort();
+
+    assert.deepEqual(kinds, [
+      "aws:cloudwatch/metricAlarm:MetricAlarm::authhero-ap-southeast-2-health-status",
+      "aws:cloudwatch/metricAlarm:MetricAlarm::authhero-eu-west-1-health-status",
+      "aws:sns/topic:Topic::authhero-alarms",
+    ]);
+  });
+});
