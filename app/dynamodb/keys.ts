@@ -182,6 +182,34 @@ export const refreshTokenModel: EntityModel<RefreshToken> = {
   derivedFrom: ["expires_at", "idle_expires_at", "family_id", "token_lookup", "login_id"],
 };
 
+/** A log entry's own item; listing goes through logPartition on gsi1. */
+export function logKey(tenantId: string, logId: string): ItemKey {
+  return primary(tenantId, "log", logId);
+}
+
+/** The gsi1 partition listing a tenant's logs by date. */
+export function logPartition(tenantId: string): string {
+  return composeKey(tenantId, "log");
+}
+
+/**
+ * The gsi1 sort key of a log: its date, normalized to ISO 8601 with
+ * milliseconds so that string order is time order, then its id.
+ */
+export function logSortKey(date: string, logId: string): string {
+  const millis = Date.parse(date);
+  return `${Number.isNaN(millis) ? date : new Date(millis).toISOString()}#${logId}`;
+}
+
+/** Inclusive log sort key bounds for a range of Unix seconds; either end may be open. */
+export function logSortKeyRange(fromSeconds?: number, toSeconds?: number): { from?: string; to?: string } {
+  return {
+    ...(fromSeconds === undefined ? {} : { from: new Date(fromSeconds * 1000).toISOString() }),
+    // U+FFFF sorts after every character of a log id, so every log of the last millisecond is inside.
+    ...(toSeconds === undefined ? {} : { to: `${new Date(toSeconds * 1000 + 999).toISOString()}#\uffff` }),
+  };
+}
+
 /**
  * The model of a plain tenant entity: one item per id, listed through its
  * tenant's gsi1 partition in creation order.

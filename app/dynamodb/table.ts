@@ -24,6 +24,8 @@ export interface QueryRequest {
   partitionKey: string;
   /** Only sort keys starting with this prefix. */
   sortKeyPrefix?: string;
+  /** Only sort keys within these inclusive bounds; ignored when sortKeyPrefix is set. */
+  sortKeyRange?: { from?: string; to?: string };
   /** Newest-first when false. Default true. */
   ascending?: boolean;
   limit?: number;
@@ -138,12 +140,13 @@ export class DynamoTable {
     const index = request.index ? TABLE_SCHEMA.indexes.find((candidate) => candidate.name === request.index) : undefined;
     const partitionAttribute = index?.partitionKey ?? TABLE_SCHEMA.partitionKey;
     const sortAttribute = index?.sortKey ?? TABLE_SCHEMA.sortKey;
+    const sortKey = sortKeyCondition(request);
     const input: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: index?.name,
-      KeyConditionExpression: request.sortKeyPrefix === undefined ? "#pk = :pk" : "#pk = :pk AND begins_with(#sk, :sk)",
-      ExpressionAttributeNames: { "#pk": partitionAttribute, ...(request.sortKeyPrefix === undefined ? {} : { "#sk": sortAttribute }), ...request.filter?.names },
-      ExpressionAttributeValues: { ":pk": request.partitionKey, ...(request.sortKeyPrefix === undefined ? {} : { ":sk": request.sortKeyPrefix }), ...request.filter?.values },
+      KeyConditionExpression: sortKey ? `#pk = :pk AND ${sortKey.expression}` : "#pk = :pk",
+      ExpressionAttributeNames: { "#pk": partitionAttribute, ...(sortKey ? { "#sk": sortAttribute } : {}), ...request.filter?.names },
+      ExpressionAttributeValues: { ":pk": request.partitionKey, ...sortKey?.values, ...request.filter?.values },
       FilterExpression: request.filter?.expression,
       ScanIndexForward: request.ascending ?? true,
       Limit: request.limit,
@@ -214,6 +217,15 @@ function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+function sortKeyCondition(request: QueryRequest): { expression: string; values: Record<string, string> } | undefined {
+  if (request.sortKeyPrefix !== undefined) return { expression: "begins_with(#sk, :sk)", values: { ":sk": request.sortKeyPrefix } };
+  const { from, to } = request.sortKeyRange ?? {};
+  if (from !== undefined && to !== undefined) return { expression: "#sk BETWEEN :skFrom AND :skTo", values: { ":skFrom": from, ":skTo": to } };
+  if (from !== undefined) return { expression: "#sk >= :skFrom", values: { ":skFrom": from } };
+  if (to !== undefined) return { expression: "#sk <= :skTo", values: { ":skTo": to } };
+  return undefined;
 }
 
 function withTableName(item: TransactItem, tableName: string): TransactItem {

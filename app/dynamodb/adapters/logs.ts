@@ -1,6 +1,7 @@
 import type { Log, LogsDataAdapter } from "@authhero/adapter-interfaces";
 import { newId } from "../ids.js";
-import { composeKey, isExpired, SCHEMA_VERSION, type StoredItem } from "../item.js";
+import { isExpired, SCHEMA_VERSION, type StoredItem } from "../item.js";
+import { logKey, logPartition, logSortKey, logSortKeyRange } from "../keys.js";
 import { matchesFilter, parseQuery } from "../query-filter.js";
 import { liveFilter, nowSeconds } from "../repository.js";
 import type { DynamoTable } from "../table.js";
@@ -12,16 +13,13 @@ const LOG_TYPE = "log";
  * many pages as the requested page needs. They expire after the retention.
  */
 export function createLogsAdapter(table: DynamoTable, retentionDays: number): LogsDataAdapter {
-  const logKey = (tenantId: string, logId: string) => ({ pk: composeKey(tenantId, LOG_TYPE, logId), sk: LOG_TYPE });
-  const partition = (tenantId: string) => composeKey(tenantId, LOG_TYPE);
-
   return {
     create: async (tenantId, insert) => {
       const log = { ...insert, log_id: (insert as Partial<Log>).log_id ?? newId(), date: insert.date ?? new Date().toISOString() } as Log;
       const item: StoredItem = {
         ...logKey(tenantId, log.log_id),
-        gsi1pk: partition(tenantId),
-        gsi1sk: `${log.date}#${log.log_id}`,
+        gsi1pk: logPartition(tenantId),
+        gsi1sk: logSortKey(log.date, log.log_id),
         type: LOG_TYPE,
         v: SCHEMA_VERSION,
         tenant_id: tenantId,
@@ -39,12 +37,24 @@ export function createLogsAdapter(table: DynamoTable, retentionDays: number): Lo
       const filter = parseQuery(params.q);
       const perPage = Math.min(Math.max(1, params.per_page ?? 50), 1000);
       const start = Math.max(0, params.page ?? 0) * perPage;
+      if (params.from_date !== undefined && params.to_date !== undefined && params.from_date > params.to_date) {
+        return { logs: [], start, limit: perPage, length: 0, total: 0 };
+      }
+
       const ascending = params.sort?.sort_by === "date" && params.sort.sort_order === "asc";
       const matched: Log[] = [];
       let startKey: Record<string, unknown> | undefined;
       let exhausted = false;
       while (matched.length < start + perPage) {
-        const page = await table.query({ index: "gsi1", partitionKey: partition(tenantId), ascending, startKey, limit: 200, filter: liveFilter() });
+        const page = await table.query({
+          index: "gsi1",
+          partitionKey: logPartition(tenantId),
+          sortKeyRange: logSortKeyRange(params.from_date, params.to_date),
+          ascending,
+          startKey,
+          limit: 200,
+          filter: liveFilter(),
+        });
         for (const item of page.items) {
           if (item.type === LOG_TYPE && matchesFilter(item.data, filter)) matched.push(item.data as unknown as Log);
         }
