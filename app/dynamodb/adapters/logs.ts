@@ -1,4 +1,5 @@
-import type { Log, LogsDataAdapter } from "@authhero/adapter-interfaces";
+import type { ListParams, Log, LogsDataAdapter } from "@authhero/adapter-interfaces";
+import { decodeCursor, encodeCursor } from "../cursor.js";
 import { newId } from "../ids.js";
 import { isExpired, SCHEMA_VERSION, type StoredItem } from "../item.js";
 import { logKey, logPartition, logSortKey, logSortKeyRange } from "../keys.js";
@@ -7,6 +8,8 @@ import { liveFilter, nowSeconds } from "../repository.js";
 import type { DynamoTable } from "../table.js";
 
 const LOG_TYPE = "log";
+const DEFAULT_PER_PAGE = 50;
+const MAX_PER_PAGE = 1000;
 
 /**
  * Logs are append-only and listed newest first through gsi1, reading only as
@@ -35,17 +38,19 @@ export function createLogsAdapter(table: DynamoTable, retentionDays: number): Lo
     },
     list: async (tenantId, params = {}) => {
       const filter = parseQuery(params.q);
-      const perPage = Math.min(Math.max(1, params.per_page ?? 50), 1000);
-      const start = Math.max(0, params.page ?? 0) * perPage;
+      const checkpoint = params.from !== undefined || params.take !== undefined;
+      const perPage = clampPerPage(checkpoint ? params.take : params.per_page);
+      const start = checkpoint ? (params.from === undefined ? 0 : decodeCursor(params.from, tenantId).offset) : Math.max(0, Math.floor(params.page ?? 0)) * perPage;
       if (params.from_date !== undefined && params.to_date !== undefined && params.from_date > params.to_date) {
-        return { logs: [], start, limit: perPage, length: 0, total: 0 };
+        return { logs: [], start, limit: perPage, length: 0, ...(checkpoint ? {} : { total: 0 }) };
       }
 
       const ascending = params.sort?.sort_by === "date" && params.sort.sort_order === "asc";
       const matched: Log[] = [];
       let startKey: Record<string, unknown> | undefined;
       let exhausted = false;
-      while (matched.length < start + perPage) {
+      // Reading one match past the page tells whether another page follows.
+      while (matched.length <= start + perPage) {
         const page = await table.query({
           index: "gsi1",
           partitionKey: logPartition(tenantId),
@@ -64,8 +69,18 @@ export function createLogsAdapter(table: DynamoTable, retentionDays: number): Lo
           break;
         }
       }
+
       const logs = matched.slice(start, start + perPage);
+      if (checkpoint) {
+        const more = matched.length > start + perPage;
+        return { logs, start, limit: perPage, length: logs.length, ...(more ? { next: encodeCursor({ offset: start + perPage }, tenantId) } : {}) };
+      }
       return { logs, start, limit: perPage, length: logs.length, ...(exhausted ? { total: matched.length } : {}) };
     },
   };
+}
+
+function clampPerPage(perPage: ListParams["per_page"]): number {
+  if (perPage === undefined || !Number.isFinite(perPage) || perPage < 1) return DEFAULT_PER_PAGE;
+  return Math.min(Math.floor(perPage), MAX_PER_PAGE);
 }
