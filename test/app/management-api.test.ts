@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { startTestServer, type TestServer } from "../support/test-server.js";
+
+/**
+ * Each resource family through /api/v2 with a management token: create,
+ * read, list with a filter and paging, update, delete.
+ */
+describe("management API", function () {
+  this.timeout(60_000);
+  let server: TestServer;
+  let token: string;
+
+  before(async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.baseUrl}/oauth/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: server.seeded.managementClientId!, client_secret: server.seeded.managementClientSecret!, audience: server.seeded.managementAudience }),
+    });
+    token = ((await response.json()) as { access_token: string }).access_token;
+  });
+  after(async () => server?.close());
+
+  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    const response = await fetch(`${server.baseUrl}/api/v2${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    // DELETE returns a plain "OK" body, so only JSON responses are parsed.
+    const isJson = response.headers.get("content-type")?.includes("json");
+    return { status: response.status, json: isJson && text ? JSON.parse(text) : text };
+  }
+
+  describe("users", () => {
+    it("creates, reads, searches, pages, updates and deletes", async () => {
+      const ids: string[] = [];
+      for (const name of ["ann", "ben", "cat"]) {
+        const created = await call("POST", "/users", { email: `${name}@example.com`, password: "Pass-word-123!", connection: "Username-Password-Authentication" });
+        assert.equal(created.status, 201, JSON.stringify(created.json));
+        ids.push(created.json.user_id);
+      }
+
+      const read = await call("GET", `/users/${encodeURIComponent(ids[0]!)}`);
+      assert.equal(read.status, 200);
+      assert.equal(read.json.email, "ann@example.com");
+
+      const search = await call("GET", `/users?q=${encodeURIComponent("email:ben@example.com")}`);
+      assert.deepEqual(search.json.map((user: { email: string }) => user.email), ["ben@example.com"]);
+
+      const firstPage = await call("GET", "/users?per_page=2&page=0&include_totals=true");
+      const secondPage = await call("GET", "/users?per_page=2&page=1&include_totals=true");
+      assert.equal(firstPage.json.users.length, 2);
+      assert.equal(secondPage.json.users.length, 2);
+      const seen = [...firstPage.json.users, ...secondPage.json.users].map((user: { user_id: string }) => user.user_id);
+      assert.equal(new Set(seen).size, 4, "pages must not overlap (admin plus three users)");
+
+      const updated = await call("PATCH", `/users/${encodeURIComponent(ids[1]!)}`, { given_name: "Benjamin" });
+      assert.equal(updated.status, 200);
+      assert.equal((await call("GET", `/users/${encodeURIComponent(ids[1]!)}`)).json.given_name, "Benjamin");
+
+      const removed = await call("DELETE", `/users/${encodeURIComponent(ids[2]!)}`);
+      assert.ok(removed.status === 200 || removed.status === 204, `status ${removed.status}`);
+      assert.equal((await call("GET", `/users/${encodeURIComponent(ids[2]!)}`)).status, 404);
+      const emailFreed = await call("POST", "/users", { email: "cat@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" });
+      assert.equal(emailFreed.status, 201, "deleting a user frees its email");
+    });
+
+    it("rejects a duplicate email in one connection", async () => {
+      const body = { email: "dup@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" };
+      assert.equal((await call("POST", "/users", body)).status, 201);
+      const duplicate = await call("POST", "/users", body);
+      assert.equal(duplicate.status, 409);
+    });
+  });
+
+  describe("clients", () => {
+    it("creates, reads, lists, updates and deletes", async () => {
+      const created = await call("POST", "/clients", { name: "Billing", callbacks: ["https://billing.example.com/cb"], app_type: "regular_web" });
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+      const clientId: string = created.json.client_id;
+
+      assert.equal((await call("GET", `/clients/${clientId}`)).json.name, "Billing");
+      const listed = await call("GET", "/clients?include_totals=true&per_page=100");
+      assert.ok(listed.json.clients.some((client: { client_id: string }) => client.client_id === clientId));
+
+      const updated = await call("PATCH", `/clients/${clientId}`, { name: "Billing v2" });
+      assert.equal(updated.status, 200);
+      assert.equal((await call("GET", `/clients/${clientId}`)).json.name, "Billing v2");
+
+      const removed = await call("DELETE", `/clients/${clientId}`);
+      assert.ok(removed.status === 200 || removed.status === 204, `status ${removed.status}`);
+      assert.equal((await call("GET", `/clients/${clientId}`)).status, 404);
+    });
+  });
+
+  const families: Array<{ path: string; listKey: string; idField: string; create: Record<string, unknown>; patch: Record<string, unknown> }> = [
+    { path: "/roles", listKey: "roles", idField: "id", create: { name: "auditor", description: "reads logs" }, patch: { description: "reads everything" } },
+    { path: "/resource-servers", listKey: "resource_servers", idField: "id", create: { name: "Orders API", identifier: "https://orders.example.com", scopes: [{ value: "read:orders" }] }, patch: { name: "Orders API v2" } },
+    { path: "/organizations", listKey: "organizations", idField: "id", create: { name: "acme", display_name: "Acme" }, patch: { display_name: "Acme Corp" } },
+    { path: "/connections", listKey: "connections", idField: "id", create: { name: "partners", strategy: "Username-Password-Authentication" }, patch: { display_name: "Partners" } },
+  ];
+
+  for (const family of families) {
+    describe(family.path, () => {
+      it("creates, reads, lists, updates and deletes", async () => {
+        const created = await call("POST", family.path, family.create);
+        assert.ok(created.status === 200 || created.status === 201, `${family.path} create: ${created.status} ${JSON.stringify(created.json)}`);
+        const id = String(created.json[family.idField]);
+
+        const read = await call("GET", `${family.path}/${encodeURIComponent(id)}`);
+        assert.equal(read.status, 200, JSON.stringify(read.json));
+
+        const listed = await call("GET", `${family.path}?include_totals=true&per_page=50`);
+        assert.equal(listed.status, 200, JSON.stringify(listed.json));
+        const rows = Array.isArray(listed.json) ? listed.json : listed.json[family.listKey];
+        assert.ok(rows.some((row: Record<string, unknown>) => String(row[family.idField]) === id));
+
+        const updated = await call("PATCH", `${family.path}/${encodeURIComponent(id)}`, family.patch);
+        assert.equal(updated.status, 200, JSON.stringify(updated.json));
+        const reread = await call("GET", `${family.path}/${encodeURIComponent(id)}`);
+        for (const [field, value] of Object.entries(family.patch)) assert.deepEqual(reread.json[field], value);
+
+        const removed = await call("DELETE", `${family.path}/${encodeURIComponent(id)}`);
+        assert.ok(removed.status === 200 || removed.status === 204, `${family.path} delete: ${removed.status}`);
+        assert.equal((await call("GET", `${family.path}/${encodeURIComponent(id)}`)).status, 404);
+      });
+    });
+  }
+});
