@@ -257,6 +257,11 @@ export function userRolePrefix(organizationId?: string): string {
   return `${composeKey("role", organizationId || NO_ORGANIZATION)}#`;
 }
 
+/** The sort key prefix of a user's roles in every scope, tenant-level and organization. */
+export function userRoleAnyScopePrefix(): string {
+  return `${composeKey("role")}#`;
+}
+
 /** A permission granted directly to a user, in the user's partition. */
 export function userPermissionKey(tenantId: string, userId: string, resourceServer: string, permission: string, organizationId?: string): ItemKey {
   return { pk: userPartition(tenantId, userId), sk: composeKey("permission", organizationId || NO_ORGANIZATION, resourceServer, permission) };

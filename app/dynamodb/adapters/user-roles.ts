@@ -1,6 +1,6 @@
 import type { Role, UserRolesAdapter } from "@authhero/adapter-interfaces";
 import { composeKey, SCHEMA_VERSION } from "../item.js";
-import { tenantEntityModel, userPartition, userRoleKey, userRolePrefix } from "../keys.js";
+import { tenantEntityModel, userPartition, userRoleAnyScopePrefix, userRoleKey, userRolePrefix } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
@@ -10,8 +10,10 @@ const TYPE = "user-role";
 export function createUserRolesAdapter(table: DynamoTable): UserRolesAdapter {
   const roles = new Repository<Role>(table, tenantEntityModel<Role>("role", "id"));
   return {
+    // An undefined organization means every scope; "" means tenant-level roles only.
     list: async (tenantId, userId, _params, organizationId) => {
-      const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: userRolePrefix(organizationId) });
+      const prefix = organizationId === undefined ? userRoleAnyScopePrefix() : userRolePrefix(organizationId);
+      const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: prefix });
       return roles.getMany(tenantId, items.filter((item) => item.type === TYPE).map((item) => String(item.data.role_id)));
     },
     listUsers: async (tenantId, roleId, params = {}) => {
