@@ -79,32 +79,23 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
     const table = new GlobalTable(name, {
       tableName: config.tableName,
       homeRegion: home,
-      regions: config.regions,
+      regions,
       consistency: config.consistency,
       witnessRegion: config.witnessRegion,
       protect: config.protect,
     }, { parent: this, providers: { aws: this.provider(home) } });
-
     const assets = new StaticAssets(name, { region: home, directory: args.assetsDirectory, protect: config.protect }, { parent: this, providers: { aws: this.provider(home) } });
     const certificates = config.domain === undefined
       ? undefined
       : new Certificates(name, { domain: config.domain, homeRegion: home, regions, providers: this.providers }, { parent: this });
 
     // Each region's app needs every region's endpoint, which exists only once all
-    // regions are declared; a deferred output closes that loop without a cycle.
+    // regions are declared. A deferred output closes that loop without a cycle.
     const [endpoints, resolveEndpoints] = pulumi.deferredOutput<Record<string, string>>();
     const issuer = config.domain !== undefined
       ? pulumi.output(`https://${config.domain.name}/`)
       : endpoints.apply((byRegion) => `${byRegion[home]}/`);
-    const environment = {
-      AUTHHERO_TABLE_NAME: table.tableName,
-      AUTHHERO_ISSUER: issuer,
-      AUTHHERO_ALLOWED_ORIGINS: config.allowedOrigins.join(","),
-      AUTHHERO_REGION_ENDPOINTS: endpoints.apply((byRegion) => JSON.stringify(byRegion)),
-      AUTHHERO_CONSISTENCY: config.consistency,
-      AUTHHERO_ASSETS_URL: assets.assetsUrl,
-      AUTHHERO_TENANT_ID: config.tenantId,
-    };
+    const environment = appEnvironment(config, { tableName: table.tableName, issuer, endpoints, assetsUrl: assets.assetsUrl });
 
     const stacks = regions.map((region) => new RegionalStack(name, {
       region,
@@ -118,18 +109,7 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
     }, { parent: this, providers: { aws: this.provider(region) } }));
     resolveEndpoints(pulumi.all(Object.fromEntries(stacks.map((stack) => [stack.region, stack.endpoint]))));
 
-    const healthCheckIds = Object.fromEntries(stacks.flatMap((stack) => (stack.healthCheckId === undefined ? [] : [[stack.region, stack.healthCheckId]])));
-    if (config.domain !== undefined) {
-      new HealthCheckAlarms(name, { healthCheckIds, settings: config.alarms }, { parent: this, providers: { aws: this.provider(ROUTE53_METRICS_REGION) } });
-    }
-
-    const dashboard = new Dashboard(name, {
-      homeRegion: home,
-      dashboardName: physicalPrefix,
-      tableName: table.tableName,
-      computeByRegion: Object.fromEntries(stacks.map((stack) => [stack.region, stack.computeMetrics])),
-    }, { parent: this, providers: { aws: this.provider(home) } });
-
+    const monitoring = this.createMonitoring(name, config, physicalPrefix, table, stacks);
     if (config.seed.enabled) {
       new SeedInvocation(name, {
         region: home,
@@ -151,11 +131,27 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
       tableName: table.tableName,
       tableArn: table.tableArn,
       replicaArns: table.tableArn.apply((arn) => Object.fromEntries(regions.map((region) => [region, replicaArn(arn, region)]))),
-      dashboardUrl: dashboard.dashboardUrl,
-      healthCheckIds: pulumi.all(healthCheckIds),
+      dashboardUrl: monitoring.dashboardUrl,
+      healthCheckIds: monitoring.healthCheckIds,
       assetsUrl: assets.assetsUrl,
     };
     this.registerOutputs({ ...this.outputs });
+  }
+
+  /** Creates the Route 53 health check alarms (with a domain) and the stack's dashboard. */
+  private createMonitoring(name: string, config: DeploymentConfig, physicalPrefix: string, table: GlobalTable, stacks: readonly RegionalStack[]) {
+    const healthCheckIds = Object.fromEntries(stacks.flatMap((stack) => (stack.healthCheckId === undefined ? [] : [[stack.region, stack.healthCheckId]])));
+    if (config.domain !== undefined) {
+      new HealthCheckAlarms(name, { healthCheckIds, settings: config.alarms }, { parent: this, providers: { aws: this.provider(ROUTE53_METRICS_REGION) } });
+    }
+
+    const dashboard = new Dashboard(name, {
+      homeRegion: config.homeRegion,
+      dashboardName: physicalPrefix,
+      tableName: table.tableName,
+      computeByRegion: Object.fromEntries(stacks.map((stack) => [stack.region, stack.computeMetrics])),
+    }, { parent: this, providers: { aws: this.provider(config.homeRegion) } });
+    return { dashboardUrl: dashboard.dashboardUrl, healthCheckIds: pulumi.all(healthCheckIds) };
   }
 
   /** Creates the provider for `region`, named after it; its region never changes. */
@@ -169,4 +165,24 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
   private provider(region: Region): aws.Provider {
     return this.providers[region] ?? this.createProvider(region);
   }
+}
+
+interface SharedValues {
+  readonly tableName: pulumi.Output<string>;
+  readonly issuer: pulumi.Output<string>;
+  readonly endpoints: pulumi.Output<Record<string, string>>;
+  readonly assetsUrl: pulumi.Output<string>;
+}
+
+/** Builds the environment `app/settings.ts` reads, the same in every region. Lambda and the task definition add AWS_REGION. */
+function appEnvironment(config: DeploymentConfig, shared: SharedValues): Record<string, pulumi.Input<string>> {
+  return {
+    AUTHHERO_TABLE_NAME: shared.tableName,
+    AUTHHERO_ISSUER: shared.issuer,
+    AUTHHERO_ALLOWED_ORIGINS: config.allowedOrigins.join(","),
+    AUTHHERO_REGION_ENDPOINTS: shared.endpoints.apply((byRegion) => JSON.stringify(byRegion)),
+    AUTHHERO_CONSISTENCY: config.consistency,
+    AUTHHERO_ASSETS_URL: shared.assetsUrl,
+    AUTHHERO_TENANT_ID: config.tenantId,
+  };
 }

@@ -56,23 +56,7 @@ export class FargateService extends pulumi.ComponentResource {
     }, { parent: this });
 
     const { albSecurityGroup, taskSecurityGroup } = this.createSecurityGroups(name, region, vpc);
-    const loadBalancer = new aws.lb.LoadBalancer(childName(name, region, "alb"), {
-      name: physicalName(`${args.physicalPrefix}-${region}`, 32),
-      loadBalancerType: "application",
-      subnets: vpc.publicSubnetIds,
-      securityGroups: [albSecurityGroup.id],
-      dropInvalidHeaderFields: true,
-    }, { parent: this });
-    const targetGroup = new aws.lb.TargetGroup(childName(name, region, "targets"), {
-      name: physicalName(`${args.physicalPrefix}-${region}-tg`, 32),
-      port: CONTAINER_PORT,
-      protocol: "HTTP",
-      targetType: "ip",
-      vpcId: vpc.vpcId,
-      deregistrationDelay: 30,
-      healthCheck: { path: args.healthCheck.path, matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
-    }, { parent: this });
-    const listeners = this.createListeners(name, args, loadBalancer, targetGroup);
+    const { loadBalancer, targetGroup, listeners } = this.createLoadBalancer(name, args, vpc, albSecurityGroup);
     this.createRateLimit(name, args, loadBalancer);
 
     const cluster = new aws.ecs.Cluster(childName(name, region, "cluster"), {
@@ -116,6 +100,28 @@ export class FargateService extends pulumi.ComponentResource {
       egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
     }, { parent: this });
     return { albSecurityGroup, taskSecurityGroup };
+  }
+
+  private createLoadBalancer(name: string, args: FargateServiceArgs, vpc: awsx.ec2.Vpc, securityGroup: aws.ec2.SecurityGroup) {
+    const { region } = args;
+    const loadBalancer = new aws.lb.LoadBalancer(childName(name, region, "alb"), {
+      name: physicalName(`${args.physicalPrefix}-${region}`, 32),
+      loadBalancerType: "application",
+      subnets: vpc.publicSubnetIds,
+      securityGroups: [securityGroup.id],
+      dropInvalidHeaderFields: true,
+    }, { parent: this });
+    const targetGroup = new aws.lb.TargetGroup(childName(name, region, "targets"), {
+      name: physicalName(`${args.physicalPrefix}-${region}-tg`, 32),
+      port: CONTAINER_PORT,
+      protocol: "HTTP",
+      targetType: "ip",
+      vpcId: vpc.vpcId,
+      deregistrationDelay: 30,
+      healthCheck: { path: args.healthCheck.path, matcher: "200", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+    }, { parent: this });
+    const listeners = this.createListeners(name, args, loadBalancer, targetGroup);
+    return { loadBalancer, targetGroup, listeners };
   }
 
   private createListeners(name: string, args: FargateServiceArgs, loadBalancer: aws.lb.LoadBalancer, targetGroup: aws.lb.TargetGroup): aws.lb.Listener[] {
