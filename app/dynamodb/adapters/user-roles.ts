@@ -16,11 +16,19 @@ export function createUserRolesAdapter(table: DynamoTable): UserRolesAdapter {
       const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: prefix });
       return roles.getMany(tenantId, items.filter((item) => item.type === TYPE).map((item) => String(item.data.role_id)));
     },
+    // Offset paging reports the number of distinct users as `length`; cursor paging reports the page size.
     listUsers: async (tenantId, roleId, params = {}) => {
       const items = await table.queryAll({ index: "gsi1", partitionKey: composeKey(tenantId, "role-user", roleId) });
-      const userIds = [...new Set(items.filter((item) => item.type === TYPE).map((item) => String(item.data.user_id)))];
-      const page = paginate(userIds, params, tenantId);
-      return { users: page.items, ...page.totals } as never;
+      const userIds = [...new Set(items.filter((item) => item.type === TYPE).map((item) => String(item.data.user_id)))].sort();
+      const { items: pageIds, totals } = paginate(userIds, params, tenantId);
+      const checkpoint = params.from !== undefined || params.take !== undefined;
+      return {
+        userIds: pageIds,
+        start: totals.start,
+        limit: totals.limit,
+        length: checkpoint ? pageIds.length : userIds.length,
+        ...(totals.next === undefined ? {} : { next: totals.next }),
+      };
     },
     create: async (tenantId, userId, roleId, organizationId, options) => {
       const data = { user_id: userId, role_id: roleId, organization_id: organizationId ?? "", created_at: options?.importMetadata?.created_at ?? new Date().toISOString() };
