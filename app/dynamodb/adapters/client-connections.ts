@@ -39,7 +39,9 @@ export function createClientConnectionsAdapter(table: DynamoTable): ClientConnec
     addClientToConnection: async (tenantId, connectionId, clientId) => {
       const existing = await links(tenantId, clientId);
       if (existing.some((item) => item.data.connection_id === connectionId)) return true;
-      await table.put(linkItem(tenantId, clientId, connectionId, existing.length));
+      // After a removal the positions have gaps, so the count could tie with the last position.
+      const next = existing.reduce((max, item) => Math.max(max, Number(item.data.position) + 1), 0);
+      await table.put(linkItem(tenantId, clientId, connectionId, next));
       return true;
     },
     removeClientFromConnection: (tenantId, connectionId, clientId) => table.delete(clientConnectionKey(tenantId, clientId, connectionId)),
