@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import type { DataAdapters } from "@authhero/adapter-interfaces";
+import { assertHttpError, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+
+async function memberships(data: DataAdapters, tenantId: string, q: string): Promise<string[]> {
+  const { userOrganizations } = await data.userOrganizations.list(tenantId, { q });
+  return userOrganizations.map((membership) => `${membership.user_id} ${membership.organization_id}`).sort();
+}
+
+describe("userOrganizations adapter", () => {
+  const fixture = useAdapterFixture();
+
+  describe("create and get", () => {
+    it("stores a membership", async () => {
+      const { data } = fixture();
+      const created = await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_1" });
+      assert.ok(created.id.startsWith("uor_"));
+      assert.equal((await data.userOrganizations.get(TENANT_A, created.id))?.organization_id, "org_1");
+    });
+
+    it("returns the existing membership for a repeat", async () => {
+      const { data } = fixture();
+      const first = await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_1" });
+      const second = await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_1" });
+      assert.equal(second.id, first.id);
+      assert.deepEqual(await memberships(data, TENANT_A, "user_id:auth2|alice"), ["auth2|alice org_1"]);
+    });
+  });
+
+  describe("list", () => {
+    it("lists by user_id or organization_id", async () => {
+      const { data } = fixture();
+      await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_1" });
+      await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_2" });
+      await data.userOrganizations.create(TENANT_A, { user_id: "auth2|bob", organization_id: "org_1" });
+
+      assert.deepEqual(await memberships(data, TENANT_A, "user_id:auth2|alice"), ["auth2|alice org_1", "auth2|alice org_2"]);
+      assert.deepEqual(await memberships(data, TENANT_A, "organization_id:org_1"), ["auth2|alice org_1", "auth2|bob org_1"]);
+      assert.deepEqual(await memberships(data, TENANT_A, "user_id:auth2|bob organization_id:org_2"), []);
+    });
+
+    it("rejects a query without user_id or organization_id", async () => {
+      const { data } = fixture();
+      await assertHttpError(data.userOrganizations.list(TENANT_A, {}), 400);
+    });
+  });
+
+  describe("listUserOrganizations", () => {
+    it("returns the user's organizations", async () => {
+      const { data } = fixture();
+      const first = await data.organizations.create(TENANT_A, { name: "first" });
+      const second = await data.organizations.create(TENANT_A, { name: "second" });
+      await data.organizations.create(TENANT_A, { name: "third" });
+      await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: first.id });
+      await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: second.id });
+
+      const { organizations } = await data.userOrganizations.listUserOrganizations(TENANT_A, "auth2|alice");
+      assert.deepEqual(organizations.map((organization) => organization.name).sort(), ["first", "second"]);
+    });
+  });
+
+  describe("remove", () => {
+    it("deletes the membership", async () => {
+      const { data } = fixture();
+      const created = await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_1" });
+      assert.equal(await data.userOrganizations.remove(TENANT_A, created.id), true);
+      assert.equal(await data.userOrganizations.get(TENANT_A, created.id), null);
+      assert.deepEqual(await memberships(data, TENANT_A, "user_id:auth2|alice"), []);
+    });
+  });
+
+  describe("tenant isolation", () => {
+    it("keeps one user and organization apart in two tenants", async () => {
+      const { data } = fixture();
+      const inA = await data.userOrganizations.create(TENANT_A, { user_id: "auth2|same", organization_id: "org_1" });
+      await data.userOrganizations.create(TENANT_B, { user_id: "auth2|same", organization_id: "org_2" });
+
+      assert.equal(await data.userOrganizations.get(TENANT_B, inA.id), null);
+      assert.deepEqual(await memberships(data, TENANT_B, "user_id:auth2|same"), ["auth2|same org_2"]);
+      assert.deepEqual(await memberships(data, TENANT_B, "organization_id:org_1"), []);
+      assert.equal(await data.userOrganizations.remove(TENANT_B, inA.id), false);
+      assert.deepEqual(await memberships(data, TENANT_A, "user_id:auth2|same"), ["auth2|same org_1"]);
+    });
+  });
+});
