@@ -156,7 +156,11 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
 
   /** Creates the provider for `region`, named after it; its region never changes. */
   private createProvider(region: Region): aws.Provider {
-    const provider = new aws.Provider(region, { region }, { parent: this });
+    const provider = new aws.Provider(region, {
+      region,
+      /** Tags every taggable resource, so cost reports can be split by stack. */
+      defaultTags: { tags: { "authhero:project": pulumi.getProject(), "authhero:stack": pulumi.getStack() } },
+    }, { parent: this });
     this.providers[region] = provider;
     return provider;
   }

@@ -63,6 +63,7 @@ describe("topology", () => {
           assert.deepEqual(providers.map((provider) => provider.name).sort(), [...expected].sort());
           for (const provider of providers) {
             assert.equal(provider.inputs.region, provider.name);
+            assert.deepEqual(provider.inputs.defaultTags, { tags: { "authhero:project": "authhero-global", "authhero:stack": "test" } });
           }
         });
 
