@@ -320,6 +320,11 @@ export function customDomainLookup(domain: string): string {
   return composeKey(GLOBAL_SCOPE, "domain", domain.toLowerCase());
 }
 
+/** A guard item that makes a custom domain unique across tenants, because getByDomain must resolve to one tenant. */
+export function customDomainGuard(domain: string): ItemKey {
+  return { pk: customDomainLookup(domain), sk: "guard" };
+}
+
 /** Custom text for one prompt and language, in the tenant's settings partition. */
 export function customTextKey(tenantId: string, prompt: string, language: string): ItemKey {
   return { pk: composeKey(tenantId, "settings"), sk: composeKey("custom-text", prompt, language) };

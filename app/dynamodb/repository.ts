@@ -124,7 +124,12 @@ export class Repository<T extends object> {
   }
 
   /** Read-modify-write guarded by the item's revision; retried on a lost race. */
-  async rewrite(tenantId: string, id: string, change: (current: T) => T, extra: (before: T, after: T) => TransactItem[] = () => []): Promise<boolean> {
+  async rewrite(
+    tenantId: string,
+    id: string,
+    change: (current: T) => T,
+    extra: (before: T, after: T) => TransactItem[] | Promise<TransactItem[]> = () => [],
+  ): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const item = await this.table.get(this.model.key(tenantId, id), { consistent: true });
       if (!item || isExpired(item)) return false;
@@ -138,7 +143,7 @@ export class Repository<T extends object> {
           ExpressionAttributeValues: item.rev === undefined ? undefined : { ":rev": item.rev },
         },
       } as unknown as TransactItem;
-      const others = extra(before, after);
+      const others = await extra(before, after);
       try {
         if (others.length === 0) {
           const { Item, ConditionExpression, ExpressionAttributeValues } = (put as unknown as { Put: PutRequest }).Put;
