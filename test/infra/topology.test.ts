@@ -63,7 +63,8 @@ describe("topology", () => {
           assert.deepEqual(providers.map((provider) => provider.name).sort(), [...expected].sort());
           for (const provider of providers) {
             assert.equal(provider.inputs.region, provider.name);
-            assert.deepEqual(provider.inputs.defaultTags, { tags: { "authhero:project": "authhero-global", "authhero:stack": "test" } });
+            // Provider inputs reach the monitor as JSON text, like all provider config.
+            assert.deepEqual(JSON.parse(provider.inputs.defaultTags), { tags: { "authhero:project": "authhero-global", "authhero:stack": "test" } });
           }
         });
 
