@@ -12,7 +12,7 @@ import { parse as parseYaml } from "yaml";
 import { deployment, type DeploymentOptions, type DeploymentOutputs } from "../../infra/authhero-global.js";
 import { bundleApp, LAMBDA_ENTRIES, REPO_ROOT, type AppBundles } from "../../infra/bundle.js";
 import { readStackConfig, type DeploymentConfig } from "../../infra/config.js";
-import { MOCK_PROJECT, recorded, registeredUrns, resetRecorded, settle, type RecordedResource } from "../setup/pulumi-mocks.js";
+import { MOCK_PROJECT, recorded, registeredUrns, resetRecorded, settle, valueOf, type RecordedResource } from "../setup/pulumi-mocks.js";
 
 export const TEST_PASSWORD = "correct-horse-battery-staple";
 
@@ -84,6 +84,9 @@ export async function run(config: Record<string, unknown>, options: Omit<Deploym
   resetRecorded();
   const parsed = loadConfig(config);
   const outputs = deployment(parsed, { ...options, bundles: testBundles() });
+
+  // The outputs depend on most resources, so resolving them first makes settle() a short final wait.
+  await Promise.all([outputs.endpoints, outputs.dashboardUrl, outputs.healthCheckIds, outputs.replicaArns, outputs.assetsUrl].map((output) => valueOf<unknown>(output)));
   await settle();
   return { config: parsed, outputs, resources: [...recorded], urns: registeredUrns() };
 }
