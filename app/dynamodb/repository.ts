@@ -115,10 +115,10 @@ export class Repository<T extends object> {
     });
     const result = await this.table.update({
       Key: this.model.key(tenantId, id),
-      UpdateExpression: `SET ${sets.join(", ")}`,
+      UpdateExpression: `SET ${sets.join(", ")}, ${BUMP_REVISION.clause}`,
       ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: { ...values, ...BUMP_REVISION.values },
     });
     return result.applied;
   }
@@ -186,6 +186,14 @@ export class Repository<T extends object> {
     return [...entries, ["updated_at", new Date().toISOString()]];
   }
 }
+
+/**
+ * An UpdateExpression clause that increments the item's revision. Every
+ * in-place update of an entity item needs it: rewrite() writes back a copy
+ * it read earlier under a revision check, so without the increment that
+ * copy would silently overwrite the in-place update.
+ */
+export const BUMP_REVISION = { clause: "rev = if_not_exists(rev, :revZero) + :revOne", values: { ":revZero": 0, ":revOne": 1 } } as const;
 
 export function liveFilter(): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
   return {

@@ -1,7 +1,7 @@
 import type { Code, CodesAdapter } from "@authhero/adapter-interfaces";
 import { notImplemented } from "../errors.js";
 import { codeModel } from "../keys.js";
-import { nowSeconds, Repository } from "../repository.js";
+import { BUMP_REVISION, nowSeconds, Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
 
 /**
@@ -27,10 +27,10 @@ export function createCodesAdapter(table: DynamoTable): CodesAdapter {
     consume: async (tenantId, codeId) => {
       const result = await table.update({
         Key: codeModel.key(tenantId, codeId),
-        UpdateExpression: "SET #data.#used = :usedAt",
+        UpdateExpression: `SET #data.#used = :usedAt, ${BUMP_REVISION.clause}`,
         ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(#data.#used) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
         ExpressionAttributeNames: { "#data": "data", "#used": "used_at" },
-        ExpressionAttributeValues: { ":usedAt": new Date().toISOString(), ":now": nowSeconds() },
+        ExpressionAttributeValues: { ":usedAt": new Date().toISOString(), ":now": nowSeconds(), ...BUMP_REVISION.values },
       });
       return result.applied;
     },

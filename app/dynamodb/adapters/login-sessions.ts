@@ -1,7 +1,7 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
 import { stampNew } from "../crud.js";
 import { loginSessionModel } from "../keys.js";
-import { Repository } from "../repository.js";
+import { BUMP_REVISION, Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
 
 export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAdapter {
@@ -27,9 +27,9 @@ export async function extendLoginSession(table: DynamoTable, tenantId: string, l
   if (Number.isNaN(ttl)) return;
   await table.update({
     Key: loginSessionModel.key(tenantId, loginId),
-    UpdateExpression: "SET #data.#expires = :expires, expiresAt = :ttl",
+    UpdateExpression: `SET #data.#expires = :expires, expiresAt = :ttl, ${BUMP_REVISION.clause}`,
     ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt < :ttl)",
     ExpressionAttributeNames: { "#data": "data", "#expires": "expires_at" },
-    ExpressionAttributeValues: { ":expires": expiresAt, ":ttl": ttl },
+    ExpressionAttributeValues: { ":expires": expiresAt, ":ttl": ttl, ...BUMP_REVISION.values },
   });
 }

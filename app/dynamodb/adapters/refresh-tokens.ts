@@ -2,7 +2,7 @@ import type { RefreshToken, RefreshTokensAdapter } from "@authhero/adapter-inter
 import { stampNew } from "../crud.js";
 import { composeKey, SCHEMA_VERSION } from "../item.js";
 import { loginSessionRefreshTokenPointer, refreshTokenModel } from "../keys.js";
-import { liveFilter, Repository } from "../repository.js";
+import { BUMP_REVISION, liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 import { extendLoginSession } from "./login-sessions.js";
 
@@ -14,10 +14,10 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
     for (const id of ids) {
       const result = await table.update({
         Key: refreshTokenModel.key(tenantId, id),
-        UpdateExpression: "SET #data.#revoked = :revokedAt",
+        UpdateExpression: `SET #data.#revoked = :revokedAt, ${BUMP_REVISION.clause}`,
         ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(#data.#revoked)",
         ExpressionAttributeNames: { "#data": "data", "#revoked": "revoked_at" },
-        ExpressionAttributeValues: { ":revokedAt": revokedAt },
+        ExpressionAttributeValues: { ":revokedAt": revokedAt, ...BUMP_REVISION.values },
       });
       if (result.applied) count++;
     }
