@@ -142,6 +142,23 @@ describe("refreshTokens adapter", () => {
     });
   });
 
+  describe("revokeFamily during an update", () => {
+    it("is not undone by a concurrent expiry update", async () => {
+      const { data } = fixture();
+      for (let round = 0; round < 10; round++) {
+        const id = `rt-${round}`;
+        await data.refreshTokens.create(TENANT_A, tokenInsert(id, "login-1", { family_id: `family-${round}`, token_lookup: `lookup-${round}` }));
+        const revokedAt = isoIn(round);
+        const idle = isoIn(7200 + round);
+        await Promise.all([data.refreshTokens.update(TENANT_A, id, { idle_expires_at: idle }), data.refreshTokens.revokeFamily(TENANT_A, `family-${round}`, revokedAt)]);
+
+        const stored = await data.refreshTokens.get(TENANT_A, id);
+        assert.equal(stored?.revoked_at, revokedAt, `revoked_at of ${id}`);
+        assert.equal(stored?.idle_expires_at, idle, `idle_expires_at of ${id}`);
+      }
+    });
+  });
+
   describe("revokeByLoginSession", () => {
     it("revokes the tokens issued under the login session", async () => {
       const { data } = fixture();

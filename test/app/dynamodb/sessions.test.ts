@@ -93,6 +93,25 @@ describe("sessions adapter", () => {
     });
   });
 
+  describe("concurrent updates", () => {
+    it("keep both an in-place and a rewriting update", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert());
+      // A patch of expires_at rewrites the whole item; a patch of used_at updates in place. Run both at once several times.
+      for (let round = 0; round < 10; round++) {
+        const id = `sess-${round}`;
+        await data.sessions.create(TENANT_A, sessionInsert(id, login.id, { expires_at: isoIn(600) }));
+        const usedAt = isoIn(round);
+        const expiresAt = isoIn(7200 + round);
+        await Promise.all([data.sessions.update(TENANT_A, id, { expires_at: expiresAt }), data.sessions.update(TENANT_A, id, { used_at: usedAt })]);
+
+        const stored = await data.sessions.get(TENANT_A, id);
+        assert.equal(stored?.used_at, usedAt, `used_at of ${id}`);
+        assert.equal(stored?.expires_at, expiresAt, `expires_at of ${id}`);
+      }
+    });
+  });
+
   describe("expired sessions", () => {
     it("are not returned by get or list", async () => {
       const { data } = fixture();
