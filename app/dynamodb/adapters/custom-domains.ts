@@ -58,7 +58,7 @@ export function createCustomDomainsAdapter(table: DynamoTable): CustomDomainsAda
       if (changes.domain === undefined) return domains.update(tenantId, id, changes);
 
       const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-      const stamped = { ...defined, updated_at: changes.updated_at ?? new Date().toISOString() };
+      const stamped = { ...defined, updated_at: (defined.updated_at as string | undefined) ?? new Date().toISOString() };
       return domains.rewrite(
         tenantId,
         id,
