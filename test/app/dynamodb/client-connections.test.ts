@@ -7,7 +7,7 @@ async function createConnections(data: DataAdapters, tenantId: string, ...ids: s
 }
 
 async function connectionIds(data: DataAdapters, tenantId: string, clientId: string): Promise<string[]> {
-  return (await data.clientConnections.listByClient(tenantId, clientId)).map((connection) => connection.id);
+  return (await data.clientConnections.listByClient(tenantId, clientId)).map((connection) => String(connection.id));
 }
 
 describe("clientConnections adapter", () => {

@@ -60,19 +60,19 @@ describe("settings adapters", () => {
 
     it("stores text per prompt and language", async () => {
       const { data } = fixture();
-      await data.customText.set(TENANT_A, "login", "en", { title: "Welcome" });
-      await data.customText.set(TENANT_A, "login", "sv", { title: "Välkommen" });
-      await data.customText.set(TENANT_A, "signup", "en", { title: "Join" });
+      await data.customText.set(TENANT_A, "login", "en", { login: { title: "Welcome" } });
+      await data.customText.set(TENANT_A, "login", "sv", { login: { title: "Välkommen" } });
+      await data.customText.set(TENANT_A, "signup", "en", { signup: { title: "Join" } });
 
-      assert.deepEqual(await data.customText.get(TENANT_A, "login", "sv"), { title: "Välkommen" });
+      assert.deepEqual(await data.customText.get(TENANT_A, "login", "sv"), { login: { title: "Välkommen" } });
       const entries = await data.customText.list(TENANT_A);
       assert.deepEqual(entries.map((entry) => `${entry.prompt}/${entry.language}`).sort(), ["login/en", "login/sv", "signup/en"]);
     });
 
     it("deletes one entry", async () => {
       const { data } = fixture();
-      await data.customText.set(TENANT_A, "login", "en", { title: "Welcome" });
-      await data.customText.set(TENANT_A, "login", "sv", { title: "Välkommen" });
+      await data.customText.set(TENANT_A, "login", "en", { login: { title: "Welcome" } });
+      await data.customText.set(TENANT_A, "login", "sv", { login: { title: "Välkommen" } });
       await data.customText.delete(TENANT_A, "login", "en");
       assert.equal(await data.customText.get(TENANT_A, "login", "en"), null);
       assert.deepEqual((await data.customText.list(TENANT_A)).map((entry) => entry.language), ["sv"]);
@@ -80,17 +80,17 @@ describe("settings adapters", () => {
 
     it("keeps tenants apart", async () => {
       const { data } = fixture();
-      await data.customText.set(TENANT_A, "login", "en", { title: "A" });
+      await data.customText.set(TENANT_A, "login", "en", { login: { title: "A" } });
       assert.equal(await data.customText.get(TENANT_B, "login", "en"), null);
       assert.deepEqual(await data.customText.list(TENANT_B), []);
       await data.customText.delete(TENANT_B, "login", "en");
-      assert.deepEqual(await data.customText.get(TENANT_A, "login", "en"), { title: "A" });
+      assert.deepEqual(await data.customText.get(TENANT_A, "login", "en"), { login: { title: "A" } });
     });
 
     it("is not listed with branding in the settings partition", async () => {
       const { data } = fixture();
       await data.branding.set(TENANT_A, { logo_url: "https://cdn.example.com/a.png" });
-      await data.customText.set(TENANT_A, "login", "en", { title: "A" });
+      await data.customText.set(TENANT_A, "login", "en", { login: { title: "A" } });
       assert.deepEqual((await data.customText.list(TENANT_A)).map((entry) => entry.prompt), ["login"]);
     });
   });
