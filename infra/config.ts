@@ -105,8 +105,16 @@ function isConfigSecret(fullKey: string): boolean {
   return runtime.isConfigSecret(fullKey);
 }
 
-/** Pulumi passes structured values as JSON text and scalars as plain text. */
+/**
+ * Decodes one value as the CLI passes it: lists and objects arrive as JSON
+ * text, scalars as plain text. Scalars stay text, so a password or tenant id
+ * made of digits is not turned into a number; the field readers accept
+ * numbers and booleans written as text.
+ */
 function decodeConfigValue(value: string): unknown {
+  if (!value.startsWith("[") && !value.startsWith("{")) {
+    return value;
+  }
   try {
     return JSON.parse(value);
   } catch {

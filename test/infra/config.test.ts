@@ -95,7 +95,7 @@ const ERROR_CASES: ReadonlyArray<readonly [string, string, Record<string, unknow
   ["protect not a boolean", "protect", { protect: "yes" },
     "`protect` must be true or false, got \"yes\". Run `pulumi config set protect false`."],
   ["log retention", "logRetentionDays", { logRetentionDays: 10 },
-    "`logRetentionDays` must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 10. Run `pulumi config set logRetentionDays 30`."],
+    "`logRetentionDays` must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got \"10\". Run `pulumi config set logRetentionDays 30`."],
   ["table name", "tableName", { tableName: "a" },
     "`tableName` must be 3 to 255 letters, digits, _, . or -, got \"a\". Run `pulumi config set tableName authhero-prod`."],
   ["plain http origin", "allowedOrigins[0]", { allowedOrigins: ["http://app.example.com"] },
@@ -197,6 +197,14 @@ describe("config", () => {
 
       assert.equal(config.lambda.memoryMb, 2048);
       assert.equal(config.protect, true);
+    });
+
+    it("keeps digit-only strings as text", async () => {
+      const config = loadConfig({ ...baseConfig(US_EU), tenantId: "123", adminPassword: "123456789012" });
+
+      assert.equal(config.tenantId, "123");
+      assert.ok(config.seed.enabled);
+      assert.equal(await valueOf(config.seed.adminPassword), "123456789012");
     });
 
     it("skips the password when seeding is off", () => {
