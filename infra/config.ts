@@ -47,8 +47,8 @@ export interface DeploymentConfig {
   readonly consistency: "eventual" | "strong";
   /** MRSC witness region, only with two strong-consistency regions. */
   readonly witnessRegion: Region | undefined;
-  /** Compute per region after `regionOverrides`. */
-  readonly computeByRegion: Readonly<Record<Region, Compute>>;
+  /** Compute per active region after `regionOverrides`. */
+  readonly computeByRegion: Readonly<Partial<Record<Region, Compute>>>;
   readonly lambda: LambdaSettings;
   readonly fargate: FargateSettings;
   /** Days of log retention for Lambda and ECS logs. Default 30. */
@@ -57,9 +57,9 @@ export interface DeploymentConfig {
   readonly healthCheck: HealthCheckSettings;
   readonly alarms: AlarmSettings;
   readonly throttle: ThrottleSettings;
-  /** Production guard: Pulumi `protect`, deletion protection and PITR on everything stateful. */
+  /** Sets Pulumi `protect` on the table and asset bucket. PITR and deletion protection are on regardless. */
   readonly protect: boolean;
-  /** Browser origins allowed by CORS. */
+  /** Browser origins the app allows through CORS. */
   readonly allowedOrigins: readonly string[];
   readonly tenantId: string;
   readonly seed: SeedSettings;
@@ -139,6 +139,7 @@ export function parseConfig(raw: RawConfig, context: ParseContext): DeploymentCo
   const config: DeploymentConfig = {
     stack: context.stack,
     regions,
+    // The fallback never escapes: a missing home region is already a recorded problem.
     homeRegion: homeRegion ?? "us-east-1",
     tableName: reader.string("tableName", { fallback: `authhero-${context.stack}`, pattern: /^[A-Za-z0-9_.-]{3,255}$/, expected: "3 to 255 letters, digits, _, . or -", example: "authhero-prod" }),
     consistency,
@@ -238,9 +239,9 @@ function readWitness(reader: FieldReader, regions: readonly Region[], consistenc
   return witness;
 }
 
-function readComputeByRegion(reader: FieldReader, regions: readonly Region[]): Record<Region, Compute> {
+function readComputeByRegion(reader: FieldReader, regions: readonly Region[]): Partial<Record<Region, Compute>> {
   const fallback = reader.oneOf("compute", ["lambda", "fargate"] as const, "lambda");
-  const computeByRegion = Object.fromEntries(regions.map((region) => [region, fallback])) as Record<Region, Compute>;
+  const computeByRegion: Partial<Record<Region, Compute>> = Object.fromEntries(regions.map((region) => [region, fallback]));
 
   const overrides = reader.value("regionOverrides");
   if (overrides === undefined) {
