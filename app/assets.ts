@@ -1,31 +1,59 @@
-import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
-import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import type { MiddlewareHandler } from "hono";
+import { loadLoginAssets, rewriteLoginHtml } from "./login-assets.js";
+
+const ASSET_PATHS = ["/u/css/*", "/u/js/*", "/u/widget/*"];
 
 /**
- * Serves AuthHero's login assets (`/u/css`, `/u/js`, `/u/widget`) from its
- * installed dist. Widget chunks carry a content hash in their name, so they
- * are cached for a year; the other files change with AuthHero's version
- * under a fixed name, so they are revalidated hourly.
+ * Serves AuthHero's login assets from memory, rewritten by login-assets.ts.
+ * Hashed widget chunks are cached for a year; the other files keep their
+ * names across AuthHero versions, so they are revalidated hourly by ETag.
  */
 export function createAssetRoutes(): Hono {
-  const require = createRequire(import.meta.url);
-  const distAssets = join(dirname(require.resolve("authhero")), "assets");
-  const root = relative(process.cwd(), distAssets) || ".";
+  const assets = loadLoginAssets();
   const app = new Hono();
-  app.use("/u/css/*", cacheFor(3600), serveStatic({ root }));
-  app.use("/u/js/*", cacheFor(3600), serveStatic({ root }));
-  app.use("/u/widget/*", async (c, next) => {
-    await next();
-    if (c.res.ok) c.header("cache-control", /\/p-[\w-]+(\.entry)?\.js$/.test(c.req.path) ? "public, max-age=31536000, immutable" : "public, max-age=3600");
-  }, serveStatic({ root }));
+  for (const path of ASSET_PATHS) {
+    app.get(path, (c) => {
+      const asset = assets.get(c.req.path);
+      if (!asset) return c.json({ error: "not_found", error_description: `No login asset at \`${c.req.path}\`.` }, 404);
+      const headers = {
+        "content-type": asset.contentType,
+        etag: asset.etag,
+        "cache-control": asset.immutable ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+      };
+      if (c.req.header("if-none-match") === asset.etag) return c.body(null, 304, headers);
+      return c.body(new Uint8Array(asset.body), 200, headers);
+    });
+  }
   return app;
 }
 
-function cacheFor(seconds: number) {
-  return async (c: { res: Response; header: (name: string, value: string) => void }, next: () => Promise<void>) => {
+/**
+ * Sends asset requests to the CDN that serves the rewritten assets (on
+ * Lambda, where the function has no copy of them). A temporary redirect,
+ * cached for an hour, so moving the CDN never strands browsers.
+ */
+export function redirectAssetRoutes(assetsUrl: string): Hono {
+  const base = assetsUrl.replace(/\/$/, "");
+  const app = new Hono();
+  for (const path of ASSET_PATHS) {
+    app.get(path, (c) => {
+      const query = new URL(c.req.url).search;
+      c.header("cache-control", "public, max-age=3600");
+      return c.redirect(`${base}${c.req.path}${query}`, 302);
+    });
+  }
+  return app;
+}
+
+/** Rewrites AuthHero's HTML pages so they load nothing from third-party hosts. */
+export function selfHostedPages(): MiddlewareHandler {
+  return async function rewritePages(c, next) {
     await next();
-    if (c.res.ok) c.header("cache-control", `public, max-age=${seconds}`);
+    if (!c.res.headers.get("content-type")?.includes("text/html")) return;
+    const html = await c.res.text();
+    const headers = new Headers(c.res.headers);
+    headers.delete("content-length");
+    c.res = new Response(rewriteLoginHtml(html), { status: c.res.status, headers });
   };
 }

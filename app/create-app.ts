@@ -1,6 +1,7 @@
 import type { DataAdapters } from "@authhero/adapter-interfaces";
 import { init } from "authhero";
 import { Hono } from "hono";
+import { selfHostedPages } from "./assets.js";
 import { runWithDeadline } from "./dynamodb/deadline.js";
 import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
@@ -19,7 +20,7 @@ export interface AppOptions {
   tenantId?: string;
   health: HealthProbe;
   logger: Logger;
-  /** Serves `/u/...` static assets; omitted where a CDN serves them. */
+  /** Serves or redirects the `/u/...` login assets. */
   assets?: Hono;
 }
 
@@ -64,6 +65,8 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   });
 
   if (options.assets) app.route("/", options.assets);
+
+  app.use("*", selfHostedPages());
 
   app.use("*", oauthErrors());
 

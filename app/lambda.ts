@@ -1,9 +1,11 @@
 import { handle } from "hono/aws-lambda";
 import { createRuntime } from "./runtime.js";
-import { readSettings } from "./settings.js";
+import { readSettings, type AppSettings } from "./settings.js";
 
-// Built once per execution environment and reused by every invocation.
-const runtime = createRuntime(readSettings());
+/** Builds the API Gateway HTTP API (payload 2.0) handler for the given settings. */
+export function createLambdaHandler(settings: AppSettings) {
+  return handle(createRuntime(settings).app);
+}
 
-/** The API Gateway HTTP API (payload 2.0) handler. */
-export const handler = handle(runtime.app);
+// Built once per execution environment, during Lambda's init phase, and reused by every invocation.
+export const handler = createLambdaHandler(readSettings());

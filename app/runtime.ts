@@ -1,5 +1,6 @@
 import type { DataAdapters } from "@authhero/adapter-interfaces";
 import type { Hono } from "hono";
+import { redirectAssetRoutes } from "./assets.js";
 import { createApp } from "./create-app.js";
 import { createDynamoDbAdapter } from "./dynamodb/adapter.js";
 import { createDocumentClient, type DynamoDbClientOptions } from "./dynamodb/client.js";
@@ -31,7 +32,7 @@ export function createRuntime(settings: AppSettings, options: { assets?: Hono; o
     tenantId: settings.tenantId,
     health: createTableProbe(new DynamoTable(client, settings.tableName)),
     logger,
-    assets: options.assets,
+    assets: options.assets ?? (settings.assetsUrl ? redirectAssetRoutes(settings.assetsUrl) : undefined),
   });
   return { app: app as unknown as Hono, dataAdapter, logger };
 }

@@ -56,11 +56,19 @@ export async function seedTenant(data: DataAdapters, options: SeedOptions): Prom
     issuer: options.issuer,
     debug: false,
   });
-  const defaultClient = await data.clients.get(options.tenantId, result.clientId);
-  if (defaultClient && !defaultClient.refresh_token?.rotation_type) {
-    await data.clients.update(options.tenantId, result.clientId, { refresh_token: { ...ROTATING_REFRESH_TOKENS } });
-  }
   const { clients } = await data.clients.list(options.tenantId, { per_page: 100 });
+  for (const client of clients) {
+    // A client without a rotation type is as AuthHero's seed created it; one
+    // that has one was set up by a person, whose choices are kept.
+    if (client.app_type === "non_interactive" || client.refresh_token?.rotation_type) continue;
+    await data.clients.update(options.tenantId, client.client_id, {
+      refresh_token: { ...ROTATING_REFRESH_TOKENS },
+      // AuthHero's newer login pages (`/u2`) render through the @authhero/widget
+      // package, which the npm registry does not serve in a version AuthHero
+      // accepts; without it they are blank, so seeded clients use `/u`.
+      client_metadata: { ...client.client_metadata, universal_login_version: "1" },
+    });
+  }
   const management = clients.find((client) => client.app_type === "non_interactive" && client.grant_types?.includes("client_credentials"));
   return {
     tenantId: result.tenantId,

@@ -8,7 +8,7 @@ import type { Logger } from "../../app/logger.js";
 import { freshTable, TEST_REGION } from "./local-engine.js";
 
 export const ADMIN = { username: "admin", email: "admin@example.com", password: "Correct-Horse-9" };
-export const RP = { clientId: "test-rp", clientSecret: "test-rp-secret-0123456789", redirectUri: "http://127.0.0.1:9/callback" };
+export const RP = { clientId: "test-rp", clientSecret: "test-rp-secret-0123456789", redirectUri: "http://127.0.0.1:65000/callback" };
 
 export interface TestServer {
   baseUrl: string;
@@ -45,27 +45,7 @@ export async function startTestServer(options: { onCommand?: (commandName: strin
   const runtime = createServerRuntime(settings, { logger, onCommand: options.onCommand });
   handler = (request) => runtime.app.fetch(request);
 
-  const seeded = await seedTenant(runtime.dataAdapter, {
-    tenantId: "main",
-    issuer: settings.issuer,
-    adminUsername: ADMIN.username,
-    adminEmail: ADMIN.email,
-    adminPassword: ADMIN.password,
-    callbacks: [`${baseUrl}/auth-callback`],
-    allowedLogoutUrls: [baseUrl],
-  });
-  await runtime.dataAdapter.clients.create("main", {
-    client_id: RP.clientId,
-    client_secret: RP.clientSecret,
-    name: "Test relying party",
-    app_type: "regular_web",
-    is_first_party: true,
-    callbacks: [RP.redirectUri],
-    allowed_logout_urls: [RP.redirectUri],
-    grant_types: ["authorization_code", "refresh_token"],
-    refresh_token: ROTATING_REFRESH_TOKENS,
-    token_endpoint_auth_method: "client_secret_post",
-  } as never);
+  const seeded = await seedTestTenant(runtime.dataAdapter, baseUrl);
 
   return {
     baseUrl,
@@ -78,4 +58,30 @@ export async function startTestServer(options: { onCommand?: (commandName: strin
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Seeds the tenant like `npm start` and adds the tests' confidential relying party. */
+export async function seedTestTenant(data: DataAdapters, baseUrl: string): Promise<SeedResult> {
+  const seeded = await seedTenant(data, {
+    tenantId: "main",
+    issuer: `${baseUrl}/`,
+    adminUsername: ADMIN.username,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    callbacks: [`${baseUrl}/auth-callback`],
+    allowedLogoutUrls: [baseUrl],
+  });
+  await data.clients.create("main", {
+    client_id: RP.clientId,
+    client_secret: RP.clientSecret,
+    name: "Test relying party",
+    app_type: "regular_web",
+    is_first_party: true,
+    callbacks: [RP.redirectUri],
+    allowed_logout_urls: [RP.redirectUri],
+    grant_types: ["authorization_code", "refresh_token"],
+    refresh_token: ROTATING_REFRESH_TOKENS,
+    token_endpoint_auth_method: "client_secret_post",
+  } as never);
+  return seeded;
 }
