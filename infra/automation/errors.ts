@@ -86,7 +86,7 @@ export function classifyError(error: unknown, stack: string): ToolError {
       return new ToolError("missingCredentials", problem.message, { cause: error });
     }
   }
-  if (/cannot be deleted because it is protected|is protected/i.test(text)) {
+  if (/because it is protected/i.test(text)) {
     return new ToolError("rejected", `Pulumi refused to delete a protected resource of stack "${stack}". Set \`protect\` to false and run \`deploy\` first, or run \`pulumi state unprotect\` for that resource.`, { cause: error });
   }
   return new ToolError("failed", `The Pulumi operation on stack "${stack}" failed: ${lastLines(text, 12)}`, { cause: error });

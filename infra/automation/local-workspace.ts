@@ -1,4 +1,4 @@
-import { LocalWorkspace, type ConfigMap, type LocalWorkspaceOptions, type Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, type ConfigMap, type LocalWorkspaceOptions, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 
 import { deployment } from "../authhero-global.js";
 import { REPO_ROOT } from "../bundle.js";
@@ -18,6 +18,8 @@ export interface LocalWorkspaceSettings {
   readonly envVars?: Readonly<Record<string, string>>;
   /** Secrets provider for a new stack, for example `passphrase`. Default: the backend's default. */
   readonly secretsProvider?: string;
+  /** Replaces `inlineProgram` when `program` is `inline`, for tests that must not reach AWS. */
+  readonly inlineProgram?: PulumiFn;
 }
 
 /**
@@ -42,14 +44,14 @@ export function createLocalWorkspace(settings: LocalWorkspaceSettings = {}): Pul
     async open({ stack, create }: OpenOptions): Promise<PulumiStack> {
       const selected = settings.program === "project"
         ? await (create ? LocalWorkspace.createOrSelectStack({ stackName: stack, workDir }, options) : LocalWorkspace.selectStack({ stackName: stack, workDir }, options))
-        : await openInline(stack, create, options);
+        : await openInline(stack, create, options, settings.inlineProgram ?? inlineProgram);
       return new LocalStack(selected);
     },
   };
 }
 
-function openInline(stack: string, create: boolean, options: LocalWorkspaceOptions): Promise<Stack> {
-  const args = { stackName: stack, projectName: PROJECT_NAME, program: inlineProgram };
+function openInline(stack: string, create: boolean, options: LocalWorkspaceOptions, program: PulumiFn): Promise<Stack> {
+  const args = { stackName: stack, projectName: PROJECT_NAME, program };
   return create ? LocalWorkspace.createOrSelectStack(args, options) : LocalWorkspace.selectStack(args, options);
 }
 

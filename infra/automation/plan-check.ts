@@ -93,11 +93,11 @@ export function unsafeSteps(steps: readonly PlannedStep[], change: RegionChange)
       continue;
     }
     if (!isFanOutChange(step)) {
-      const where = step.region === undefined ? "a global resource" : `region ${step.region}`;
-      problems.push(`${step.type} ${step.name} in ${where} would be ${describeOp(step.op)}${keysClause(step)}, but only ${change.region} is being ${change.kind === "add" ? "added" : "removed"}.`);
+      problems.push(`${step.type} ${step.name} (${step.region ?? "global"}) would be ${describeOp(step.op)}${keysClause(step)}, but only ${change.region} is being ${change.kind === "add" ? "added" : "removed"}.`);
     }
   }
-  return problems;
+  // A replacement shows as several steps of one URN; one sentence per distinct problem is enough.
+  return [...new Set(problems)];
 }
 
 function isFanOutChange(step: PlannedStep): boolean {
