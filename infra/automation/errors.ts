@@ -89,7 +89,7 @@ export function classifyError(error: unknown, stack: string): ToolError {
   if (/because it is protected/i.test(text)) {
     return new ToolError("rejected", `Pulumi refused to delete a protected resource of stack "${stack}". Set \`protect\` to false and run \`deploy\` first, or run \`pulumi state unprotect\` for that resource.`, { cause: error });
   }
-  return new ToolError("failed", `The Pulumi operation on stack "${stack}" failed: ${lastLines(text, 12)}`, { cause: error });
+  return new ToolError("failed", `The Pulumi operation on stack "${stack}" failed: ${lastLines(commandStderr(text), 12)}`, { cause: error });
 }
 
 function isPulumiCliMissing(error: unknown, text: string): boolean {
@@ -109,6 +109,11 @@ function errorText(error: unknown): string {
     return error.message;
   }
   return String(error);
+}
+
+/** The stderr part of a CommandError message, which the SDK formats as `code: …\n stdout: …\n stderr: …\n err?: …`. */
+function commandStderr(text: string): string {
+  return /\n stderr: ([\s\S]*?)\n err\?:/.exec(text)?.[1] ?? text;
 }
 
 /** The last `count` non-empty lines, where the CLI puts the actual error. */

@@ -94,7 +94,7 @@ export class ProgressReporter {
 
   /** Writes a preview or update summary: counts by step kind. */
   summary(changes: OpMap, durationMs?: number): void {
-    const parts = Object.entries(changes).filter(([, count]) => (count ?? 0) > 0).map(([op, count]) => `${count} ${op}`);
+    const parts = Object.entries(changes).filter(([, count]) => (count ?? 0) > 0).map(([op, count]) => `${count} ${op === "same" ? "unchanged" : op}`);
     const text = `Summary: ${parts.length === 0 ? "no changes" : parts.join(", ")}${durationMs === undefined ? "" : ` (${formatElapsed(durationMs)})`}`;
     this.emit({ event: "summary", changes, ...(durationMs === undefined ? {} : { durationMs }) }, text);
   }
