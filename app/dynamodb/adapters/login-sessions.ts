@@ -1,8 +1,10 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
+import { HTTPException } from "hono/http-exception";
 import { stampNew } from "../crud.js";
+import { ttlFromIso } from "../item.js";
 import { loginSessionModel } from "../keys.js";
 import { BUMP_REVISION, Repository } from "../repository.js";
-import type { DynamoTable } from "../table.js";
+import type { DynamoTable, TransactItem } from "../table.js";
 
 export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAdapter {
   const loginSessions = new Repository<LoginSession>(table, loginSessionModel);
@@ -32,4 +34,60 @@ export async function extendLoginSession(table: DynamoTable, tenantId: string, l
     ExpressionAttributeNames: { "#data": "data", "#expires": "expires_at" },
     ExpressionAttributeValues: { ":expires": expiresAt, ":ttl": ttl, ...BUMP_REVISION.values },
   });
+}
+
+/**
+ * Runs `writes` and the extension of a login session to `expiresAt` as one
+ * transaction, so the items written do not outlive the login session they
+ * point to.
+ * The extension is conditioned on the expiry read just before it, so a
+ * concurrent extension fails the transaction, which is then retried.
+ */
+export async function writeExtendingLoginSession(
+  table: DynamoTable,
+  tenantId: string,
+  loginId: string | undefined,
+  expiresAt: string | undefined,
+  writes: TransactItem[],
+  conflictMessage: string,
+): Promise<void> {
+  let lastConflict: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const extension = loginId && expiresAt ? await loginSessionExtension(table, tenantId, loginId, expiresAt) : undefined;
+    try {
+      await table.transactWrite(extension ? [...writes, extension] : writes, conflictMessage);
+      return;
+    } catch (error) {
+      // Without the extension, a conflict can only come from the caller's own writes.
+      if (!extension || !(error instanceof HTTPException && error.status === 409)) throw error;
+      lastConflict = error;
+    }
+  }
+  throw lastConflict;
+}
+
+/** Builds the extension write, or none when the login session is missing or already lives that long. */
+async function loginSessionExtension(table: DynamoTable, tenantId: string, loginId: string, expiresAt: string): Promise<TransactItem | undefined> {
+  const ttl = ttlFromIso(expiresAt);
+  if (ttl === undefined) return undefined;
+  const key = loginSessionModel.key(tenantId, loginId);
+  const current = await table.get(key, { consistent: true });
+  if (!current || current.type !== loginSessionModel.type) return undefined;
+  const seen = typeof current.expiresAt === "number" ? current.expiresAt : undefined;
+  if (seen !== undefined && seen >= ttl) return undefined;
+
+  return {
+    Update: {
+      Key: key,
+      UpdateExpression: `SET #data.#expires = :expires, expiresAt = :ttl, ${BUMP_REVISION.clause}`,
+      ConditionExpression: seen === undefined ? "attribute_exists(pk) AND attribute_not_exists(expiresAt)" : "expiresAt = :seen",
+      ExpressionAttributeNames: { "#data": "data", "#expires": "expires_at" },
+      ExpressionAttributeValues: { ":expires": expiresAt, ":ttl": ttl, ...(seen === undefined ? {} : { ":seen": seen }), ...BUMP_REVISION.values },
+    },
+  } as unknown as TransactItem;
+}
+
+/** Returns the later of an item's absolute and idle expiry, as an ISO timestamp. */
+export function latestExpiry(item: { expires_at?: string; idle_expires_at?: string }): string | undefined {
+  return [item.expires_at, item.idle_expires_at].filter((value): value is string => Boolean(value)).sort().at(-1);
 }

@@ -4,7 +4,7 @@ import { composeKey, SCHEMA_VERSION } from "../item.js";
 import { loginSessionRefreshTokenPointer, refreshTokenModel } from "../keys.js";
 import { BUMP_REVISION, liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
-import { extendLoginSession } from "./login-sessions.js";
+import { extendLoginSession, latestExpiry, writeExtendingLoginSession } from "./login-sessions.js";
 
 export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAdapter {
   const tokens = new Repository<RefreshToken>(table, refreshTokenModel);
@@ -33,9 +33,7 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
         const pointer = { ...loginSessionRefreshTokenPointer(tenantId, token.login_id, token.id), type: "refresh-token-pointer", v: SCHEMA_VERSION, tenant_id: tenantId, data: { id: token.id }, expiresAt: refreshTokenModel.expiresAt?.(token) };
         writes.push({ Put: { Item: pointer } } as unknown as TransactItem);
       }
-      await table.transactWrite(writes, `A refresh token with id \`${token.id}\` already exists.`);
-      const latest = [token.expires_at, token.idle_expires_at].filter((value): value is string => Boolean(value)).sort().at(-1);
-      if (token.login_id && latest) await extendLoginSession(table, tenantId, token.login_id, latest);
+      await writeExtendingLoginSession(table, tenantId, token.login_id, latestExpiry(token), writes, `A refresh token with id \`${token.id}\` already exists.`);
       return token;
     },
     get: (tenantId, id) => tokens.get(tenantId, id, { consistent: true }),

@@ -3,22 +3,22 @@ import { stampNew } from "../crud.js";
 import { sessionModel } from "../keys.js";
 import { Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
-import { extendLoginSession } from "./login-sessions.js";
+import { extendLoginSession, latestExpiry, writeExtendingLoginSession } from "./login-sessions.js";
 
 export function createSessionsAdapter(table: DynamoTable): SessionsAdapter {
   const sessions = new Repository<Session>(table, sessionModel);
 
   const extendParent = async (tenantId: string, session: Pick<Session, "login_session_id" | "expires_at" | "idle_expires_at">) => {
-    const latest = [session.expires_at, session.idle_expires_at].filter((value): value is string => Boolean(value)).sort().at(-1);
+    const latest = latestExpiry(session);
     if (session.login_session_id && latest) await extendLoginSession(table, tenantId, session.login_session_id, latest);
   };
 
   return {
-    // NOTE: the session write and the login-session extension are two requests, not one transaction; a crash between them leaves the login session on its shorter expiry.
+    // The SessionsAdapter contract requires the parent's extension to be atomic with the insert.
     create: async (tenantId, insert) => {
       const session = stampNew<Session>(insert, "id", undefined);
-      await sessions.create(tenantId, session, `A session with id \`${session.id}\` already exists.`);
-      await extendParent(tenantId, session);
+      const put = sessions.putTransactItem(tenantId, session, { ifAbsent: true });
+      await writeExtendingLoginSession(table, tenantId, session.login_session_id, latestExpiry(session), [put], `A session with id \`${session.id}\` already exists.`);
       return session;
     },
     get: (tenantId, id) => sessions.get(tenantId, id, { consistent: true }),
