@@ -64,3 +64,22 @@ export const DEVICE = {
   last_ip: "192.0.2.1",
   last_asn: "AS64496",
 };
+
+/**
+ * Makes the fixture's client fail, once, the first command whose input
+ * mentions `marker`, as a throttled or crashed request would. It simulates
+ * a failure between two writes that must happen together.
+ */
+export function failFirstCommandMentioning(fixture: AdapterFixture, marker: string): void {
+  let failed = false;
+  fixture.table.client.middlewareStack.add(
+    (next) => async (args) => {
+      if (!failed && JSON.stringify(args.input).includes(marker)) {
+        failed = true;
+        throw Object.assign(new Error("Injected failure"), { name: "ServiceUnavailable" });
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "testFailFirstCommandMentioning" },
+  );
+}

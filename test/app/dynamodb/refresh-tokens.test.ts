@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, RefreshTokenInsert } from "@authhero/adapter-interfaces";
-import { DEVICE, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { DEVICE, failFirstCommandMentioning, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 function tokenInsert(id: string, loginId: string, fields: Partial<RefreshTokenInsert> = {}): RefreshTokenInsert {
   return {
@@ -52,6 +52,21 @@ describe("refreshTokens adapter", () => {
 
       await data.refreshTokens.create(TENANT_A, tokenInsert("rt-2", login.id, { expires_at: isoIn(600), token_lookup: "lookup-2" }));
       assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(expiresAt));
+    });
+  });
+
+  describe("create when extending the login session fails", () => {
+    it("writes nothing", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: "login-to-fail" } as never);
+      const before = await loginSessionExpiry(data, TENANT_A, login.id);
+      // Only the write that extends a login session sets its expires_at.
+      failFirstCommandMentioning(fixture(), "SET #data.#expires");
+
+      await assert.rejects(data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id, { expires_at: isoIn(86_400) })));
+      assert.equal(await data.refreshTokens.get(TENANT_A, "rt-1"), null);
+      assert.equal(await data.refreshTokens.revokeByLoginSession(TENANT_A, login.id, isoIn(0)), 0);
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), before);
     });
   });
 

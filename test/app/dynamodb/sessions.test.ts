@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, SessionInsert } from "@authhero/adapter-interfaces";
-import { DEVICE, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { DEVICE, failFirstCommandMentioning, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 function sessionInsert(id: string, loginSessionId: string, fields: Partial<SessionInsert> = {}): SessionInsert {
   return { id, user_id: "auth2|alice", login_session_id: loginSessionId, device: DEVICE, clients: ["app-1"], expires_at: isoIn(3600), ...fields };
@@ -54,6 +54,18 @@ describe("sessions adapter", () => {
       const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: longer }));
       await data.sessions.create(TENANT_A, sessionInsert("sess-1", login.id, { expires_at: isoIn(600) }));
       assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(longer));
+    });
+
+    it("writes nothing when extending the parent fails", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: "login-to-fail" } as never);
+      const before = await loginSessionExpiry(data, TENANT_A, login.id);
+      // Only the write that extends a login session sets its expires_at.
+      failFirstCommandMentioning(fixture(), "SET #data.#expires");
+
+      await assert.rejects(data.sessions.create(TENANT_A, sessionInsert("sess-1", login.id, { expires_at: isoIn(86_400) })));
+      assert.equal(await data.sessions.get(TENANT_A, "sess-1"), null);
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), before);
     });
 
     it("creates the session when the parent login session is missing", async () => {
