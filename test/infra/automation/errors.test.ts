@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,11 +7,7 @@ import { classifyError, EXIT_CODES, ToolError } from "../../../infra/automation/
 import { createLocalWorkspace } from "../../../infra/automation/local-workspace.js";
 import { ConfigError } from "../../../infra/config.js";
 import { ERRORS } from "./fake-workspace.js";
-
-/** True when a `pulumi` executable runs from PATH. */
-export function pulumiOnPath(): boolean {
-  return spawnSync("pulumi", ["version"], { stdio: "ignore" }).error === undefined;
-}
+import { pulumiOnPath } from "./helpers.js";
 
 describe("classifyError", () => {
   const cases: [string, () => Error, keyof typeof EXIT_CODES, RegExp][] = [

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+
 import { ProgressReporter } from "../../../infra/automation/progress.js";
 import type { ConfigEntries } from "../../../infra/automation/stack-config.js";
 import { FakeWorkspace } from "./fake-workspace.js";
@@ -31,4 +33,9 @@ export function fakeWithProd(entries: ConfigEntries = prodEntries()) {
   const workspace = new FakeWorkspace();
   const state = workspace.addStack("prod", entries);
   return { workspace, state };
+}
+
+/** True when a `pulumi` executable runs from PATH. */
+export function pulumiOnPath(): boolean {
+  return spawnSync("pulumi", ["version"], { stdio: "ignore" }).error === undefined;
 }
