@@ -182,26 +182,26 @@ export const refreshTokenModel: EntityModel<RefreshToken> = {
   derivedFrom: ["expires_at", "idle_expires_at", "family_id", "token_lookup", "login_id"],
 };
 
-/** A log entry's own item; listing goes through logPartition on gsi1. */
+/** Returns the key of a log entry's own item. Lists read logPartition on gsi1 instead. */
 export function logKey(tenantId: string, logId: string): ItemKey {
   return primary(tenantId, "log", logId);
 }
 
-/** The gsi1 partition listing a tenant's logs by date. */
+/** Returns the gsi1 partition that lists a tenant's logs by date. */
 export function logPartition(tenantId: string): string {
   return composeKey(tenantId, "log");
 }
 
 /**
- * The gsi1 sort key of a log: its date, normalized to ISO 8601 with
- * milliseconds so that string order is time order, then its id.
+ * Builds the gsi1 sort key of a log from its date and id. The date is
+ * normalized to ISO 8601 with milliseconds, so string order is time order.
  */
 export function logSortKey(date: string, logId: string): string {
   const millis = Date.parse(date);
   return `${Number.isNaN(millis) ? date : new Date(millis).toISOString()}#${logId}`;
 }
 
-/** Inclusive log sort key bounds for a range of Unix seconds; either end may be open. */
+/** Converts a range of Unix seconds to inclusive log sort key bounds. Either end may be open. */
 export function logSortKeyRange(fromSeconds?: number, toSeconds?: number): { from?: string; to?: string } {
   return {
     ...(fromSeconds === undefined ? {} : { from: new Date(fromSeconds * 1000).toISOString() }),
@@ -257,7 +257,7 @@ export function userRolePrefix(organizationId?: string): string {
   return `${composeKey("role", organizationId || NO_ORGANIZATION)}#`;
 }
 
-/** The sort key prefix of a user's roles in every scope, tenant-level and organization. */
+/** Returns the sort key prefix of a user's roles in every scope, tenant-level and organization. */
 export function userRoleAnyScopePrefix(): string {
   return `${composeKey("role")}#`;
 }
@@ -320,7 +320,7 @@ export function customDomainLookup(domain: string): string {
   return composeKey(GLOBAL_SCOPE, "domain", domain.toLowerCase());
 }
 
-/** A guard item that makes a custom domain unique across tenants, because getByDomain must resolve to one tenant. */
+/** Returns the key of the guard item that makes a custom domain unique across tenants, because getByDomain must resolve to one tenant. */
 export function customDomainGuard(domain: string): ItemKey {
   return { pk: customDomainLookup(domain), sk: "guard" };
 }

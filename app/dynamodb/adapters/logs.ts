@@ -40,7 +40,8 @@ export function createLogsAdapter(table: DynamoTable, retentionDays: number): Lo
       const filter = parseQuery(params.q);
       const checkpoint = params.from !== undefined || params.take !== undefined;
       const perPage = clampPerPage(checkpoint ? params.take : params.per_page);
-      const start = checkpoint ? (params.from === undefined ? 0 : decodeCursor(params.from, tenantId).offset) : Math.max(0, Math.floor(params.page ?? 0)) * perPage;
+      let start = Math.max(0, Math.floor(params.page ?? 0)) * perPage;
+      if (checkpoint) start = params.from === undefined ? 0 : decodeCursor(params.from, tenantId).offset;
       if (params.from_date !== undefined && params.to_date !== undefined && params.from_date > params.to_date) {
         return { logs: [], start, limit: perPage, length: 0, ...(checkpoint ? {} : { total: 0 }) };
       }
@@ -49,7 +50,7 @@ export function createLogsAdapter(table: DynamoTable, retentionDays: number): Lo
       const matched: Log[] = [];
       let startKey: Record<string, unknown> | undefined;
       let exhausted = false;
-      // Reading one match past the page tells whether another page follows.
+      // Reading one match past the page shows whether another page follows.
       while (matched.length <= start + perPage) {
         const page = await table.query({
           index: "gsi1",

@@ -52,7 +52,7 @@ export function createPasswordsAdapter(table: DynamoTable): PasswordsAdapter {
   };
 }
 
-/** Every password item of a user, newest first. */
+/** Reads every password item of a user, newest first. */
 async function passwordItems(table: DynamoTable, tenantId: string, userId: string): Promise<StoredItem[]> {
   const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: "password#", ascending: false });
   return items.filter((item) => item.type === PASSWORD_TYPE);

@@ -27,7 +27,7 @@ export function useAdapterFixture(): () => AdapterFixture {
   };
 }
 
-/** An ISO timestamp `seconds` from now; negative for the past. */
+/** Returns the ISO timestamp `seconds` from now, in the past when negative. */
 export function isoIn(seconds: number): string {
   return new Date(Date.now() + seconds * 1000).toISOString();
 }
@@ -50,7 +50,7 @@ export async function assertHttpError(promise: Promise<unknown>, status: number,
 export const TENANT_A = "tenant-a";
 export const TENANT_B = "tenant-b";
 
-/** A login session for client `app-1` that expires in ten minutes unless `fields` say otherwise. */
+/** Builds a login session for client `app-1` that expires in ten minutes, with `fields` applied on top. */
 export function loginSessionInsert(fields: Partial<LoginSessionInsert> = {}): LoginSessionInsert {
   return { csrf_token: "csrf", authParams: { client_id: "app-1" }, expires_at: isoIn(600), ...fields } as LoginSessionInsert;
 }

@@ -5,7 +5,7 @@ import { assertHttpError, TENANT_A, TENANT_B, useAdapterFixture } from "./helper
 
 const BASE = Date.parse("2026-03-01T00:00:00.000Z");
 
-/** A log `index` seconds after BASE, so the newest has the highest index. */
+/** Builds a log dated `index` seconds after BASE, so the newest has the highest index. */
 function logInsert(index: number, fields: Partial<LogInsert> = {}): LogInsert {
   return {
     log_id: `log-${String(index).padStart(4, "0")}`,
