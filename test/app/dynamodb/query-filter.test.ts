@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { HTTPException } from "hono/http-exception";
 import { matchesFilter, parseQuery, requiredEquality } from "../../../app/dynamodb/query-filter.js";
 
@@ -197,6 +198,25 @@ describe("query-filter", () => {
       assertInvalid("AND name:Bob", /`AND`/);
       assertInvalid("name:Bob AND", /`AND`/);
       assertInvalid("name:Bob AND OR name:Alice", /`AND`|`OR`/);
+    });
+  });
+
+  describe("parseQuery on arbitrary text", () => {
+    it("returns a filter or raises a 400", () => {
+      const queryText = fc.string();
+      const pieces = fc.array(fc.constantFrom("email:", "name:", "-", "NOT ", " AND ", " OR ", "_exists_:", '"', "\\", "*", " ", "a", "b@c", "app_metadata.plan:", ":"), { maxLength: 12 });
+      fc.assert(
+        fc.property(fc.oneof(queryText, pieces.map((parts) => parts.join(""))), (q) => {
+          try {
+            const filter = parseQuery(q);
+            matchesFilter(alice, filter);
+          } catch (error) {
+            assert.ok(error instanceof HTTPException, `parseQuery(${JSON.stringify(q)}) raised ${String(error)}`);
+            assert.equal(error.status, 400);
+          }
+        }),
+        { numRuns: 500 },
+      );
     });
   });
 
