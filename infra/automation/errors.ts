@@ -21,15 +21,15 @@ export const EXIT_CODES = {
   /** AWS credentials, the Pulumi backend login or the secrets passphrase is missing. */
   missingCredentials: 7,
   pulumiCliMissing: 8,
-  /** `health` reached every region, and at least one answered badly or timed out. */
+  /** `health` found at least one region unhealthy: a non-2xx status, a timeout or a connection error. */
   unhealthy: 9,
 } as const;
 
 export type ErrorCode = keyof typeof EXIT_CODES;
 
 /**
- * An error the tooling expects and can explain: the message says what failed
- * and what to do next, and `exitCode` is the CLI's exit code for it.
+ * An error the tooling expects. Its message states what failed and what to
+ * do next, and `exitCode` is the CLI exit code for it.
  */
 export class ToolError extends Error {
   readonly code: ErrorCode;
@@ -71,7 +71,7 @@ export function classifyError(error: unknown, stack: string): ToolError {
     return new ToolError("invalidConfig", `${error.message}\nNothing was changed. Fix the config and run the command again.`, { cause: error });
   }
   if (error instanceof ConcurrentUpdateError || errorName(error) === "ConcurrentUpdateError") {
-    return new ToolError("concurrentUpdate", `Stack "${stack}" is locked by another update. Wait for it to finish and run the command again; if no update is running, run \`pulumi cancel --stack ${stack}\` (Pulumi Cloud) or \`pulumi stack export\` then \`pulumi stack import\` after checking the lock (file backend).`, { cause: error });
+    return new ToolError("concurrentUpdate", `Stack "${stack}" is locked by another update. Wait for it to finish and run the command again. If no update is running, run \`pulumi cancel --stack ${stack}\` to release the lock.`, { cause: error });
   }
   if (error instanceof StackNotFoundError || errorName(error) === "StackNotFoundError") {
     return new ToolError("stackNotFound", `Stack "${stack}" was not found in the current Pulumi backend. Check the name with \`pulumi stack ls\`, or run \`deploy\` to create it.`, { cause: error });
@@ -87,7 +87,7 @@ export function classifyError(error: unknown, stack: string): ToolError {
     }
   }
   if (/because it is protected/i.test(text)) {
-    return new ToolError("rejected", `Pulumi refused to delete a protected resource of stack "${stack}". Set \`protect\` to false and run \`deploy\` first, or run \`pulumi state unprotect\` for that resource.`, { cause: error });
+    return new ToolError("rejected", `Deleting a protected resource of stack "${stack}" failed because Pulumi rejects deleting resources marked \`protect\`. Set \`protect\` to false and run \`deploy\` first, or run \`pulumi state unprotect\` for that resource.`, { cause: error });
   }
   return new ToolError("failed", `The Pulumi operation on stack "${stack}" failed: ${lastLines(commandStderr(text), 12)}`, { cause: error });
 }
@@ -111,12 +111,12 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-/** The stderr part of a CommandError message, which the SDK formats as `code: …\n stdout: …\n stderr: …\n err?: …`. */
+/** Returns the stderr part of a CommandError message, which the SDK formats as `code: …\n stdout: …\n stderr: …\n err?: …`. */
 function commandStderr(text: string): string {
   return /\n stderr: ([\s\S]*?)\n err\?:/.exec(text)?.[1] ?? text;
 }
 
-/** The last `count` non-empty lines, where the CLI puts the actual error. */
+/** Returns the last `count` non-empty lines, where the CLI writes the actual error. */
 function lastLines(text: string, count: number): string {
   return text.split("\n").map((line) => line.trimEnd()).filter((line) => line !== "").slice(-count).join("\n");
 }

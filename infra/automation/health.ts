@@ -3,7 +3,7 @@ export interface RegionHealth {
   readonly region: string;
   /** The URL requested: the region's endpoint plus `/health`. */
   readonly url: string;
-  /** True when the endpoint answered with a 2xx status within the timeout. */
+  /** True when the endpoint returned a 2xx status within the timeout. */
   readonly healthy: boolean;
   /** HTTP status, when a response arrived. */
   readonly status?: number;
@@ -24,7 +24,7 @@ export interface HealthOptions {
 /**
  * Requests `<endpoint>/health` in every region at once, each with its own
  * timeout, and returns the results sorted by region. Never throws for a
- * failed region: the result says why it failed.
+ * failed region, because the result states why it failed.
  */
 export async function checkHealth(endpoints: Readonly<Record<string, string>>, options: HealthOptions = {}): Promise<RegionHealth[]> {
   const timeoutMs = options.timeoutMs ?? 5000;

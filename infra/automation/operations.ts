@@ -4,10 +4,10 @@ import { ProgressReporter } from "./progress.js";
 import { toEntries, validateEntries, type ConfigEntries, type StackConfig } from "./stack-config.js";
 import type { EngineEvent, EngineEventListener, OpMap, OutputMap, PulumiStack, PulumiWorkspace } from "./workspace.js";
 
-/** What every operation needs: the workspace, the stack name and where progress goes. */
+/** Inputs of every operation: the workspace, the stack name and the progress output. */
 export interface OperationContext {
   readonly workspace: PulumiWorkspace;
-  /** Stack name as the backend knows it, for example `prod` or `acme/authhero-global/prod`. */
+  /** Stack name in the backend, for example `prod` or `acme/authhero-global/prod`. */
   readonly stack: string;
   /** Progress lines; by default they are discarded. */
   readonly progress?: ProgressReporter;
@@ -108,13 +108,13 @@ export function destroyStack(context: OperationContext, options: { readonly forc
       if (options.force !== true) {
         throw new ToolError("rejected", `Stack "${context.stack}" sets \`protect\` to true, so destroy was rejected and nothing was changed. Pass --force (library: \`force: true\`) to destroy it anyway.`);
       }
-      progress.info(`Stack "${context.stack}" sets \`protect\` to true; destroying anyway because force was given.`, { forced: true });
+      progress.info(`Stack "${context.stack}" sets \`protect\` to true. Destroying it anyway because force was given.`, { forced: true });
     }
     return runPhase(progress, stack, "destroy", (onEvent) => stack.destroy(onEvent));
   });
 }
 
-/** Runs `body`, converting any error into a ToolError whose message says what to do. */
+/** Runs `body`, converting any error into a ToolError whose message states what to do. */
 export async function guarded<T>(context: OperationContext, body: (progress: ProgressReporter) => Promise<T>): Promise<T> {
   const progress = context.progress ?? new ProgressReporter({ write: () => undefined });
   try {
@@ -161,7 +161,7 @@ export async function withTemporaryConfig<T>(stack: PulumiStack, entries: Config
   }
 }
 
-/** The stack part of `org/project/stack`, which is what the program sees as `pulumi.getStack()`. */
+/** Returns the stack part of `org/project/stack`, the value `pulumi.getStack()` returns inside the program. */
 export function shortStackName(stack: string): string {
   return stack.split("/").at(-1) ?? stack;
 }

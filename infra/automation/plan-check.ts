@@ -86,7 +86,7 @@ export function unsafeSteps(steps: readonly PlannedStep[], change: RegionChange)
       continue;
     }
     if (step.isTable && DESTRUCTIVE_OPS.includes(step.op)) {
-      problems.push(`The table ${step.name} would be ${describeOp(step.op)}${keysClause(step)}; a region change must never replace or delete it.`);
+      problems.push(`The table ${step.name} would be ${describeOp(step.op)}${keysClause(step)}, and a region change must never replace or delete it.`);
       continue;
     }
     if (!step.isTable && step.region === change.region) {
@@ -125,7 +125,7 @@ export function regionOfName(name: string): string | undefined {
   return best?.region;
 }
 
-/** The logical name: a URN is `urn:pulumi:<stack>::<project>::<type chain>::<name>`. */
+/** Returns the logical name, the last segment of `urn:pulumi:<stack>::<project>::<type chain>::<name>`. */
 export function nameOfUrn(urn: string): string {
   const parts = urn.split("::");
   return parts.slice(3).join("::") || urn;

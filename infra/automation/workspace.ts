@@ -7,7 +7,7 @@ export type { EngineEvent, OpMap, OutputMap };
 /** Receives each engine event of an operation as the CLI emits it. */
 export type EngineEventListener = (event: EngineEvent) => void;
 
-/** How the program runs: in this process, or as `Pulumi.yaml`'s `main` from the project directory. */
+/** Program source: `inline` runs the program in this process, `project` runs `Pulumi.yaml`'s `main` from the project directory. */
 export type ProgramSource = "inline" | "project";
 
 export interface OpenOptions {

@@ -18,7 +18,7 @@ describe("classifyError", () => {
     ["missing AWS credentials", ERRORS.awsCredentials, "missingCredentials", /^AWS credentials are missing or expired\. Set AWS_PROFILE/],
     ["a missing Pulumi login", ERRORS.pulumiLogin, "missingCredentials", /^The Pulumi CLI is not logged in to a backend\. Run `pulumi login`/],
     ["a missing passphrase", ERRORS.passphrase, "missingCredentials", /^The stack's secrets passphrase is missing or wrong\. Set PULUMI_CONFIG_PASSPHRASE/],
-    ["a protected resource", ERRORS.protectedResource, "rejected", /^Pulumi refused to delete a protected resource/],
+    ["a protected resource", ERRORS.protectedResource, "rejected", /^Deleting a protected resource of stack "prod" failed because Pulumi rejects deleting resources marked `protect`\./],
   ];
 
   for (const [description, makeError, code, message] of cases) {

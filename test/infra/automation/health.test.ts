@@ -14,7 +14,7 @@ async function startServer(): Promise<{ server: Server; base: string }> {
     } else if (request.url === "/bad/health") {
       response.writeHead(503).end("unavailable");
     } else if (request.url === "/slow/health") {
-      // Never answers; the client's timeout must end the request.
+      // Sends no response, so the client's timeout must end the request.
     } else {
       response.writeHead(404).end();
     }

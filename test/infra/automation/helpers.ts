@@ -21,7 +21,7 @@ export function prodEntries(overrides: ConfigEntries = {}): ConfigEntries {
   };
 }
 
-/** A progress reporter that keeps its lines, with a clock the test moves. */
+/** Creates a progress reporter that keeps its lines, with a clock the test moves. */
 export function capturedProgress(options: { json?: boolean; longStepMs?: number } = {}) {
   const lines: string[] = [];
   const clock = { now: 0 };

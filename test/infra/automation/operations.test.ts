@@ -81,7 +81,7 @@ describe("deployStack", () => {
 
     assert.equal(error.code, "concurrentUpdate");
     assert.equal(error.exitCode, 6);
-    assert.match(error.message, /^Stack "prod" is locked by another update\. Wait for it to finish and run the command again;/);
+    assert.equal(error.message, "Stack \"prod\" is locked by another update. Wait for it to finish and run the command again. If no update is running, run `pulumi cancel --stack prod` to release the lock.");
   });
 
   it("logs the up phase with its elapsed time", async () => {
@@ -149,7 +149,7 @@ describe("destroyStack", () => {
     await destroyStack({ workspace, stack: "prod", progress }, { force: true });
 
     assert.equal(workspace.callsOf("destroy").length, 1);
-    assert.equal(lines[0], "Stack \"prod\" sets `protect` to true; destroying anyway because force was given.");
+    assert.equal(lines[0], "Stack \"prod\" sets `protect` to true. Destroying it anyway because force was given.");
   });
 
   it("destroys an unprotected stack", async () => {
@@ -167,7 +167,7 @@ describe("destroyStack", () => {
     const error = await rejection(destroyStack({ workspace, stack: "prod" }, { force: true }));
 
     assert.equal(error.code, "rejected");
-    assert.match(error.message, /^Pulumi refused to delete a protected resource of stack "prod"\./);
+    assert.match(error.message, /^Deleting a protected resource of stack "prod" failed/);
   });
 });
 

@@ -70,15 +70,15 @@ describe("unsafeSteps", () => {
     const problems = unsafeSteps(plannedSteps(tableReplacePreview), ADD);
 
     assert.deepEqual(problems, [
-      "The table authhero-us-east-1-table would be replaced (changes name, replicas); a region change must never replace or delete it.",
-      "The table authhero-us-east-1-table would be deleted (changes name, replicas); a region change must never replace or delete it.",
+      "The table authhero-us-east-1-table would be replaced (changes name, replicas), and a region change must never replace or delete it.",
+      "The table authhero-us-east-1-table would be deleted (changes name, replicas), and a region change must never replace or delete it.",
     ]);
   });
 
   it("rejects deleting the table", () => {
     const problems = unsafeSteps(plannedSteps(tableDeletePreview), REMOVE);
 
-    assert.deepEqual(problems, ["The table authhero-us-east-1-table would be deleted; a region change must never replace or delete it."]);
+    assert.deepEqual(problems, ["The table authhero-us-east-1-table would be deleted, and a region change must never replace or delete it."]);
   });
 
   it("rejects changes to another region's resources", () => {

@@ -30,7 +30,8 @@ describe("addRegion", () => {
     assert.equal(state.config.adminPassword?.secret, true);
     const summaryIndex = lines.findIndex((line) => line.startsWith("Summary:"));
     const upIndex = lines.indexOf("==> up of stack prod");
-    assert.ok(summaryIndex >= 0 && summaryIndex < upIndex, "the preview summary precedes up");
+    assert.ok(summaryIndex >= 0, "a preview summary was printed");
+    assert.ok(summaryIndex < upIndex, "the preview summary precedes up");
     assert.ok(lines.includes("   ap-southeast-2 (the region being added): 10 create"));
     assert.ok(lines.includes("   eu-west-1: 2 update, 1 replace"));
   });
@@ -55,8 +56,8 @@ describe("addRegion", () => {
     assert.equal(error.exitCode, 4);
     assert.equal(error.message, [
       "Adding ap-southeast-2 was rejected because the preview of stack \"prod\" shows 2 unsafe steps:",
-      "  - The table authhero-us-east-1-table would be replaced (changes name, replicas); a region change must never replace or delete it.",
-      "  - The table authhero-us-east-1-table would be deleted (changes name, replicas); a region change must never replace or delete it.",
+      "  - The table authhero-us-east-1-table would be replaced (changes name, replicas), and a region change must never replace or delete it.",
+      "  - The table authhero-us-east-1-table would be deleted (changes name, replicas), and a region change must never replace or delete it.",
       "The stored config was restored and nothing was changed. Review the change with `pulumi preview --diff` before applying it by hand.",
     ].join("\n"));
     assert.deepEqual(state.config, prodEntries());
@@ -176,7 +177,7 @@ describe("removeRegion", () => {
 
     const error = await rejection(removeRegion({ workspace, stack: "prod" }, { region: "ap-southeast-2" }));
 
-    assert.match(error.message, /^Removing ap-southeast-2 was rejected because the preview of stack "prod" shows an unsafe step:\n  - The table authhero-us-east-1-table would be deleted;/);
+    assert.match(error.message, /^Removing ap-southeast-2 was rejected because the preview of stack "prod" shows an unsafe step:\n  - The table authhero-us-east-1-table would be deleted, and a region change must never replace or delete it\.\n/);
     assert.deepEqual(state.config, threeRegions());
   });
 

@@ -80,7 +80,7 @@ describe("toPathConfig", () => {
   });
 });
 
-/** The parsed config without the admin password, which is an Output that deepEqual cannot compare. */
+/** Returns the parsed config without the admin password, an Output that deepEqual cannot compare. */
 function withoutPassword(config: DeploymentConfig): unknown {
   return { ...config, seed: { ...config.seed, adminPassword: undefined } };
 }
