@@ -1,15 +1,27 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { writeLoginAssets } from "../app/login-assets.js";
 import { REPO_ROOT } from "./bundle.js";
 import { childName } from "./naming.js";
 import type { Region } from "./regions.js";
 
-/** AuthHero's built login CSS, widget and client JS, laid out under `u/`. */
-export const AUTHHERO_ASSETS_DIRECTORY = join(REPO_ROOT, "node_modules", "authhero", "dist", "assets");
+/** Where `buildLoginAssets` writes the files the bucket serves. */
+export const LOGIN_ASSETS_DIRECTORY = join(REPO_ROOT, ".build", "assets");
+
+/**
+ * Writes AuthHero's login CSS, widget and client JS under `u/`, rewritten the
+ * way the app serves them locally (no third-party fonts or images), so the
+ * CDN and `npm start` send the same bytes. Stale files are removed first.
+ */
+export function buildLoginAssets(outDirectory: string = LOGIN_ASSETS_DIRECTORY): string {
+  rmSync(outDirectory, { recursive: true, force: true });
+  writeLoginAssets(outDirectory);
+  return outDirectory;
+}
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".css": "text/css; charset=utf-8",
@@ -20,6 +32,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".png": "image/png",
   ".woff2": "font/woff2",
 };
+
+/** Widget chunks whose names carry a content hash, so browsers may cache them for good. Others refresh within a day. */
+const HASHED_WIDGET_CHUNK = /\/widget\/p-[\w-]+(\.entry)?\.js$/;
 
 /** AWS managed cache policy "Managed-CachingOptimized". */
 const CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6";
@@ -115,8 +130,7 @@ export class StaticAssets extends pulumi.ComponentResource {
         key,
         source: new pulumi.asset.FileAsset(file),
         contentType: CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
-        // Widget chunk names carry content hashes; the few unhashed names refresh within a day.
-        cacheControl: "public, max-age=86400",
+        cacheControl: HASHED_WIDGET_CHUNK.test(key) ? "public, max-age=31536000, immutable" : "public, max-age=86400",
       }, { parent: this });
     }
   }
@@ -125,7 +139,7 @@ export class StaticAssets extends pulumi.ComponentResource {
 /** Lists every file under `directory`, sorted so the plan is stable. */
 export function listFiles(directory: string): string[] {
   if (!existsSync(directory)) {
-    throw new Error(`StaticAssets: ${directory} does not exist; run npm ci so the authhero package is installed`);
+    throw new Error(`StaticAssets: ${directory} does not exist; build it with buildLoginAssets()`);
   }
   return readdirSync(directory, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())

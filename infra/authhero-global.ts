@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { HealthCheckAlarms } from "./alarms.js";
-import { AUTHHERO_ASSETS_DIRECTORY, StaticAssets } from "./assets.js";
+import { buildLoginAssets, StaticAssets } from "./assets.js";
 import { bundleApp, type AppBundles } from "./bundle.js";
 import { Certificates } from "./certificates.js";
 import type { DeploymentConfig } from "./config.js";
@@ -17,7 +17,7 @@ import { SeedInvocation } from "./seed.js";
 export interface DeploymentOptions {
   /** Prebuilt Lambda bundles; by default `app/` is bundled with esbuild now. */
   readonly bundles?: AppBundles;
-  /** Directory of static assets to upload. Default: AuthHero's `dist/assets`. */
+  /** Directory of static assets to upload. By default AuthHero's login assets are rewritten into `.build/assets` now. */
   readonly assetsDirectory?: string;
   /** Options for the top component, such as transforms from Automation API callers. */
   readonly componentOptions?: pulumi.ComponentResourceOptions;
@@ -46,7 +46,7 @@ export function deployment(config: DeploymentConfig, options: DeploymentOptions 
   const bundles = options.bundles ?? bundleApp();
   const global = new AuthHeroGlobal(
     "authhero",
-    { config, bundles, assetsDirectory: options.assetsDirectory ?? AUTHHERO_ASSETS_DIRECTORY },
+    { config, bundles, assetsDirectory: options.assetsDirectory ?? buildLoginAssets() },
     options.componentOptions,
   );
   return global.outputs;

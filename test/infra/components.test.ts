@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
 import * as pulumi from "@pulumi/pulumi";
+
+import { authheroAssetsDirectory, rewriteLoginCss } from "../../app/login-assets.js";
 
 import { baseConfig, resourcesOf, run, TEST_PASSWORD, withDomain, type Run } from "./harness.js";
 
@@ -188,6 +193,25 @@ describe("components", () => {
       assert.ok(keys.includes("u/css/tailwind.css"), keys.join(", "));
       assert.ok(keys.includes("u/js/client.js"), keys.join(", "));
       assert.ok(keys.every((key: string) => key.startsWith("u/")));
+    });
+
+    it("uploads the CSS as the app rewrites it", async () => {
+      const css = resourcesOf(result.resources, "aws:s3/bucketObjectv2:BucketObjectv2").find((object) => object.inputs.key === "u/css/tailwind.css")!;
+      // The mocks receive the FileAsset itself, whose path is a promise.
+      const uploaded = readFileSync(await css.inputs.source.path, "utf8");
+
+      assert.equal(uploaded, rewriteLoginCss(readFileSync(join(authheroAssetsDirectory(), "u", "css", "tailwind.css"), "utf8")));
+      assert.doesNotMatch(uploaded, /sesamy\.com/);
+      assert.equal(css.inputs.contentType, "text/css; charset=utf-8");
+    });
+
+    it("lets browsers keep hashed widget chunks", () => {
+      const objects = resourcesOf(result.resources, "aws:s3/bucketObjectv2:BucketObjectv2");
+      const chunk = objects.find((object) => /^u\/widget\/p-.*\.js$/.test(object.inputs.key))!;
+      const client = objects.find((object) => object.inputs.key === "u/js/client.js")!;
+
+      assert.equal(chunk.inputs.cacheControl, "public, max-age=31536000, immutable");
+      assert.equal(client.inputs.cacheControl, "public, max-age=86400");
     });
   });
 
