@@ -1,6 +1,6 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
-import { HTTPException } from "hono/http-exception";
 import { stampNew } from "../crud.js";
+import { AdapterError } from "../errors.js";
 import { ttlFromIso } from "../item.js";
 import { loginSessionModel } from "../keys.js";
 import { BUMP_REVISION, Repository } from "../repository.js";
@@ -36,12 +36,16 @@ export async function extendLoginSession(table: DynamoTable, tenantId: string, l
   });
 }
 
+/** Attempts before writeExtendingLoginSession gives up; each lost race means another writer extended the login session. */
+const MAX_EXTENSION_ATTEMPTS = 10;
+
 /**
  * Runs `writes` and the extension of a login session to `expiresAt` as one
  * transaction, so the items written do not outlive the login session they
- * point to.
- * The extension is conditioned on the expiry read just before it, so a
- * concurrent extension fails the transaction, which is then retried.
+ * point to. The extension is conditioned on the expiry read just before it.
+ * When a concurrent writer changed that expiry, the transaction is retried
+ * with a fresh read, which needs no extension once the other writer's
+ * expiry is at least as late.
  */
 export async function writeExtendingLoginSession(
   table: DynamoTable,
@@ -51,19 +55,29 @@ export async function writeExtendingLoginSession(
   writes: TransactItem[],
   conflictMessage: string,
 ): Promise<void> {
-  let lastConflict: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < MAX_EXTENSION_ATTEMPTS; attempt++) {
     const extension = loginId && expiresAt ? await loginSessionExtension(table, tenantId, loginId, expiresAt) : undefined;
     try {
       await table.transactWrite(extension ? [...writes, extension] : writes, conflictMessage);
       return;
     } catch (error) {
-      // Without the extension, a conflict can only come from the caller's own writes.
-      if (!extension || !(error instanceof HTTPException && error.status === 409)) throw error;
-      lastConflict = error;
+      if (!extension || !extensionLostRace(error, writes.length)) throw error;
     }
   }
-  throw lastConflict;
+  throw new AdapterError("adapter.throttled", `Extending login session \`${loginId}\` lost ${MAX_EXTENSION_ATTEMPTS} races with concurrent writers; retry the request.`);
+}
+
+/**
+ * Tells whether a cancelled transaction failed only on the extension at
+ * `index`, because a concurrent writer changed the login session, and not on
+ * the caller's own writes.
+ */
+function extensionLostRace(error: unknown, index: number): boolean {
+  const reasons = (error as { cause?: { CancellationReasons?: Array<{ Code?: string }> } }).cause?.CancellationReasons;
+  if (!reasons) return false;
+  const ownFailed = reasons.slice(0, index).some((reason) => reason.Code !== undefined && reason.Code !== "None");
+  const extensionCode = reasons[index]?.Code;
+  return !ownFailed && (extensionCode === "ConditionalCheckFailed" || extensionCode === "TransactionConflict");
 }
 
 /** Builds the extension write, or none when the login session is missing or already lives that long. */
