@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, RefreshTokenInsert } from "@authhero/adapter-interfaces";
-import { DEVICE, failFirstCommandMentioning, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, DEVICE, failFirstCommandMentioning, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 function tokenInsert(id: string, loginId: string, fields: Partial<RefreshTokenInsert> = {}): RefreshTokenInsert {
   return {
@@ -67,6 +67,17 @@ describe("refreshTokens adapter", () => {
       assert.equal(await data.refreshTokens.get(TENANT_A, "rt-1"), null);
       assert.equal(await data.refreshTokens.revokeByLoginSession(TENANT_A, login.id, isoIn(0)), 0);
       assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), before);
+    });
+  });
+
+  describe("create with a taken id", () => {
+    it("rejects it with 409 and leaves the login session alone", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(300) }));
+      const first = isoIn(3600);
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id, { expires_at: first }));
+      await assertHttpError(data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id, { expires_at: isoIn(86_400) })), 409);
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(first));
     });
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, SessionInsert } from "@authhero/adapter-interfaces";
-import { DEVICE, failFirstCommandMentioning, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, DEVICE, failFirstCommandMentioning, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 function sessionInsert(id: string, loginSessionId: string, fields: Partial<SessionInsert> = {}): SessionInsert {
   return { id, user_id: "auth2|alice", login_session_id: loginSessionId, device: DEVICE, clients: ["app-1"], expires_at: isoIn(3600), ...fields };
@@ -66,6 +66,25 @@ describe("sessions adapter", () => {
       await assert.rejects(data.sessions.create(TENANT_A, sessionInsert("sess-1", login.id, { expires_at: isoIn(86_400) })));
       assert.equal(await data.sessions.get(TENANT_A, "sess-1"), null);
       assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), before);
+    });
+
+    it("rejects a duplicate id with 409 and leaves the parent alone", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(300) }));
+      const first = isoIn(3600);
+      await data.sessions.create(TENANT_A, sessionInsert("sess-1", login.id, { expires_at: first }));
+      await assertHttpError(data.sessions.create(TENANT_A, sessionInsert("sess-1", login.id, { expires_at: isoIn(86_400) })), 409);
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(first));
+    });
+
+    it("extends the parent to the latest of concurrent sessions", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(60) }));
+      const expiries = Array.from({ length: 8 }, (_, index) => isoIn(1000 + index * 100));
+      await Promise.all(expiries.map((expiresAt, index) => data.sessions.create(TENANT_A, sessionInsert(`sess-${index}`, login.id, { expires_at: expiresAt }))));
+
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(expiries.at(-1)!));
+      assert.equal((await data.sessions.list(TENANT_A)).sessions.length, expiries.length);
     });
 
     it("creates the session when the parent login session is missing", async () => {
