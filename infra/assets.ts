@@ -9,7 +9,7 @@ import { REPO_ROOT } from "./bundle.js";
 import { childName } from "./naming.js";
 import type { Region } from "./regions.js";
 
-/** Where `buildLoginAssets` writes the files the bucket serves. */
+/** Directory that `buildLoginAssets` fills with the files the bucket serves. */
 export const LOGIN_ASSETS_DIRECTORY = join(REPO_ROOT, ".build", "assets");
 
 /**

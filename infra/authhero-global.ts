@@ -178,7 +178,7 @@ interface SharedValues {
   readonly assetsUrl: pulumi.Output<string>;
 }
 
-/** Builds the environment `app/settings.ts` reads, the same in every region. Lambda and the task definition add AWS_REGION. */
+/** Builds the environment `app/settings.ts` reads, the same in every region. Lambda sets AWS_REGION itself, and the task definition adds it. */
 function appEnvironment(config: DeploymentConfig, shared: SharedValues): Record<string, pulumi.Input<string>> {
   return {
     AUTHHERO_TABLE_NAME: shared.tableName,
