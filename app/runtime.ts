@@ -1,6 +1,7 @@
 import type { DataAdapters } from "@authhero/adapter-interfaces";
 import type { Hono } from "hono";
 import { redirectAssetRoutes } from "./assets.js";
+import { withReadThroughCache } from "./cache/cached-adapter.js";
 import { createApp } from "./create-app.js";
 import { createDynamoDbAdapter } from "./dynamodb/adapter.js";
 import { createDocumentClient, type DynamoDbClientOptions } from "./dynamodb/client.js";
@@ -20,10 +21,20 @@ export interface Runtime {
  * entrypoint calls this once per process, so the client and its connection
  * pool are reused across requests.
  */
-export function createRuntime(settings: AppSettings, options: { assets?: Hono; onCommand?: DynamoDbClientOptions["onCommand"]; logger?: Logger } = {}): Runtime {
+export function createRuntime(
+  settings: AppSettings,
+  options: {
+    assets?: Hono;
+    onCommand?: DynamoDbClientOptions["onCommand"];
+    logger?: Logger;
+    /** Wraps the table adapter beneath the cache, so benchmarks can count the calls that reach DynamoDB. */
+    instrumentAdapter?: (adapter: DataAdapters) => DataAdapters;
+  } = {},
+): Runtime {
   const logger = options.logger ?? createJsonLogger({ service: "authhero", region: settings.region });
   const client = createDocumentClient({ region: settings.region, endpoint: settings.dynamodbEndpoint, onCommand: options.onCommand });
-  const dataAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName });
+  const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName });
+  const dataAdapter = withReadThroughCache(options.instrumentAdapter?.(rawAdapter) ?? rawAdapter, { ttlSeconds: settings.cacheTtlSeconds });
   const app = createApp({
     dataAdapter,
     issuer: settings.issuer,

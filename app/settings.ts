@@ -17,6 +17,8 @@ export interface AppSettings {
   /** Where `/u/...` static assets are served from, when not by this process. */
   assetsUrl?: string;
   port: number;
+  /** Seconds a cached configuration read lives (app/cache); 0 turns the cache off. */
+  cacheTtlSeconds: number;
 }
 
 export class SettingsError extends Error {
@@ -53,6 +55,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   const assetsUrl = env.AUTHHERO_ASSETS_URL || undefined;
   if (assetsUrl !== undefined && !isHttpUrl(assetsUrl)) problems.push(`\`AUTHHERO_ASSETS_URL\` is \`${assetsUrl}\`; it must be an http(s) URL or unset.`);
 
+  const cacheTtlSeconds = Number(env.AUTHHERO_CACHE_TTL_SECONDS || 30);
+  if (!Number.isInteger(cacheTtlSeconds) || cacheTtlSeconds < 0 || cacheTtlSeconds > 300) {
+    problems.push(`\`AUTHHERO_CACHE_TTL_SECONDS\` is \`${env.AUTHHERO_CACHE_TTL_SECONDS}\`; it must be a whole number of seconds from 0 (no cache) to 300.`);
+  }
+
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`\`PORT\` is \`${env.PORT}\`; it must be a TCP port number from 1 to 65535.`);
 
@@ -71,6 +78,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
     consistency: consistency as AppSettings["consistency"],
     assetsUrl,
     port,
+    cacheTtlSeconds,
   });
 }
 
