@@ -55,7 +55,8 @@ function openInline(stack: string, create: boolean, options: LocalWorkspaceOptio
   return create ? LocalWorkspace.createOrSelectStack(args, options) : LocalWorkspace.selectStack(args, options);
 }
 
-class LocalStack implements PulumiStack {
+/** A PulumiStack over an Automation API Stack. */
+export class LocalStack implements PulumiStack {
   constructor(private readonly stack: Stack) {}
 
   get name(): string {
@@ -76,7 +77,8 @@ class LocalStack implements PulumiStack {
   async setConfig(entries: ConfigEntries): Promise<void> {
     const current = await this.getConfig();
     // Setting `regions[0..n]` leaves any old `regions[n+1]` behind, so lists and maps are removed before they are set.
-    const stale = Object.keys(current).filter((key) => entries[key] === undefined || typeof entries[key]?.value === "object");
+    const isStructured = (value: ConfigValue | undefined): boolean => typeof value === "object";
+    const stale = Object.keys(current).filter((key) => entries[key] === undefined || isStructured(entries[key]?.value) || isStructured(current[key]?.value));
     if (stale.length > 0) {
       await this.stack.workspace.removeAllConfig(this.stack.name, stale);
     }

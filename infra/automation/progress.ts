@@ -37,6 +37,8 @@ export class ProgressReporter {
   private readonly now: () => number;
   private readonly longStepMs: number;
   private readonly running = new Map<string, RunningStep>();
+  /** True during a preview phase, so steps print as planned even if an event lacks `planning`. */
+  private dryRun = false;
 
   constructor(options: ProgressOptions) {
     this.write = options.write;
@@ -48,9 +50,9 @@ export class ProgressReporter {
   /** Handles one engine event; pass it as the workspace's `onEvent`. */
   readonly onEvent = (event: EngineEvent): void => {
     if (event.resourcePreEvent !== undefined) {
-      this.onStepStart(event.resourcePreEvent.metadata, event.resourcePreEvent.planning === true);
+      this.onStepStart(event.resourcePreEvent.metadata, this.dryRun || event.resourcePreEvent.planning === true);
     } else if (event.resOutputsEvent !== undefined) {
-      this.onStepEnd(event.resOutputsEvent.metadata, event.resOutputsEvent.planning === true, "done");
+      this.onStepEnd(event.resOutputsEvent.metadata, this.dryRun || event.resOutputsEvent.planning === true, "done");
     } else if (event.resOpFailedEvent !== undefined) {
       this.onStepEnd(event.resOpFailedEvent.metadata, false, "failed");
     } else if (event.diagnosticEvent !== undefined) {
@@ -66,8 +68,10 @@ export class ProgressReporter {
    */
   phase(name: string, stack: string): (status?: "done" | "failed") => void {
     const startedAt = this.now();
+    this.dryRun = name === "preview";
     this.emit({ event: "phase", phase: name, stack, status: "started" }, `==> ${name} of stack ${stack}`);
     return (status = "done") => {
+      this.dryRun = false;
       const elapsedMs = this.now() - startedAt;
       this.emit({ event: "phase", phase: name, stack, status, elapsedMs }, `==> ${name} ${status === "done" ? "finished" : "failed"} after ${formatElapsed(elapsedMs)}`);
     };

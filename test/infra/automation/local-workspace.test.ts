@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { inlineProgram } from "../../../infra/automation/local-workspace.js";
+import type { Stack } from "@pulumi/pulumi/automation";
+
+import { inlineProgram, LocalStack } from "../../../infra/automation/local-workspace.js";
 import { REPO_ROOT } from "../../../infra/bundle.js";
 import { registeredUrns, resetRecorded, settle } from "../../setup/pulumi-mocks.js";
 import { baseConfig, lambdaEntriesExist, run, setStackConfig } from "../harness.js";
@@ -41,5 +43,53 @@ describe("inlineProgram", () => {
     await settle();
 
     assert.deepEqual(registeredUrns(), expected);
+  });
+});
+
+/** Records the Automation API Stack calls LocalStack makes, over an in-memory config. */
+function recordingStack(stored: Record<string, { value: string; secret?: boolean }>) {
+  const calls: unknown[][] = [];
+  const stack = {
+    name: "prod",
+    workspace: {
+      removeAllConfig: async (stackName: string, keys: string[]) => {
+        calls.push(["removeAllConfig", stackName, keys]);
+      },
+    },
+    getAllConfig: async () => stored,
+    setAllConfig: async (config: Record<string, unknown>, path: boolean) => {
+      calls.push(["setAllConfig", config, path]);
+    },
+  };
+  return { calls, stack: new LocalStack(stack as unknown as Stack) };
+}
+
+describe("LocalStack config", () => {
+  it("reads this project's keys and decodes them", async () => {
+    const { stack } = recordingStack({
+      "authhero-global:regions": { value: "[\"us-east-1\"]" },
+      "authhero-global:adminPassword": { value: "s3cret-password", secret: true },
+      "aws:region": { value: "us-east-1" },
+    });
+
+    assert.deepEqual(await stack.getConfig(), {
+      regions: { value: ["us-east-1"], secret: false },
+      adminPassword: { value: "s3cret-password", secret: true },
+    });
+  });
+
+  it("removes dropped and structured keys, then sets path keys", async () => {
+    const { calls, stack } = recordingStack({
+      "authhero-global:regions": { value: "[\"us-east-1\",\"eu-west-1\"]" },
+      "authhero-global:homeRegion": { value: "us-east-1" },
+      "authhero-global:tenantId": { value: "main" },
+    });
+
+    await stack.setConfig({ regions: { value: ["us-east-1"], secret: false }, homeRegion: { value: "us-east-1", secret: false } });
+
+    assert.deepEqual(calls, [
+      ["removeAllConfig", "prod", ["regions", "tenantId"]],
+      ["setAllConfig", { "regions[0]": { value: "us-east-1", secret: false }, homeRegion: { value: "us-east-1", secret: false } }, true],
+    ]);
   });
 });

@@ -116,3 +116,20 @@ describe("formatElapsed", () => {
     assert.equal(formatElapsed(185_000), "3m 05s");
   });
 });
+
+describe("ProgressReporter phases", () => {
+  it("prints preview steps as planned without the planning flag", () => {
+    const { lines, progress } = capturedProgress();
+    const finish = progress.phase("preview", "prod");
+
+    progress.onEvent(sequence([pre(CERTIFICATE, false)])[0]!);
+    progress.onEvent(sequence([outputs(CERTIFICATE, false)])[0]!);
+    finish();
+
+    assert.deepEqual(lines, [
+      "==> preview of stack prod",
+      "   +  create aws:acm/certificate:Certificate authhero-ap-southeast-2-certificate",
+      "==> preview finished after 0ms",
+    ]);
+  });
+});
