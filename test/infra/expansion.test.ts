@@ -86,6 +86,15 @@ describe("region expansion", () => {
     assert.deepEqual(changedInputs(twoRegions, reordered), []);
   });
 
+  it("reordering changes nothing without a domain", async () => {
+    // Without a domain the endpoint map is built from API outputs, not from fixed names.
+    const ordered = await run(baseConfig({ regions: ["us-east-1", "eu-west-1", "ap-southeast-2"], homeRegion: "us-east-1" }));
+    const reordered = await run(baseConfig({ regions: ["ap-southeast-2", "us-east-1", "eu-west-1"], homeRegion: "us-east-1" }));
+
+    assert.deepEqual(reordered.urns, ordered.urns);
+    assert.deepEqual(changedInputs(ordered, reordered), []);
+  });
+
   it("removing a region removes only its resources", async () => {
     const removed = await run(config(["us-east-1", "eu-west-1"]));
     const gone = threeRegions.urns.filter((urn) => !removed.urns.includes(urn));
