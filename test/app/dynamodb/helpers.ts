@@ -83,3 +83,46 @@ export function failFirstCommandMentioning(fixture: AdapterFixture, marker: stri
     { step: "initialize", name: "testFailFirstCommandMentioning" },
   );
 }
+
+export interface CommandGate {
+  /** Resolves once the next matching command is being held. */
+  held(): Promise<void>;
+  /** Lets the held command go on. */
+  release(): void;
+}
+
+/**
+ * Holds the first `times` commands that match before they are sent, one at a
+ * time, so a test can run other calls in between and force one interleaving.
+ * moto applies concurrent requests without per-item locking and rolls back a
+ * failed transaction by restoring a whole-table snapshot, so tests of races
+ * order the requests this way instead of relying on timing.
+ */
+export function gateCommands(fixture: AdapterFixture, matches: (commandName: string, input: string) => boolean, times = 1): CommandGate {
+  let remaining = times;
+  let signalHeld: () => void = () => undefined;
+  let heldPromise = new Promise<void>((resolve) => (signalHeld = resolve));
+  let releaseHeld: () => void = () => undefined;
+
+  fixture.table.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (remaining > 0 && matches(String(context.commandName), JSON.stringify(args.input))) {
+        remaining--;
+        const released = new Promise<void>((resolve) => (releaseHeld = resolve));
+        signalHeld();
+        await released;
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "testGateCommands" },
+  );
+
+  return {
+    held: () => heldPromise,
+    release: () => {
+      const release = releaseHeld;
+      heldPromise = new Promise<void>((resolve) => (signalHeld = resolve));
+      release();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, RefreshTokenInsert } from "@authhero/adapter-interfaces";
-import { assertHttpError, DEVICE, failFirstCommandMentioning, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, DEVICE, failFirstCommandMentioning, gateCommands, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 function tokenInsert(id: string, loginId: string, fields: Partial<RefreshTokenInsert> = {}): RefreshTokenInsert {
   return {
@@ -169,19 +169,23 @@ describe("refreshTokens adapter", () => {
   });
 
   describe("revokeFamily during an update", () => {
-    it("is not undone by a concurrent expiry update", async () => {
+    it("is not undone by a rewrite in flight", async () => {
       const { data } = fixture();
-      for (let round = 0; round < 10; round++) {
-        const id = `rt-${round}`;
-        await data.refreshTokens.create(TENANT_A, tokenInsert(id, "login-1", { family_id: `family-${round}`, token_lookup: `lookup-${round}` }));
-        const revokedAt = isoIn(round);
-        const idle = isoIn(7200 + round);
-        await Promise.all([data.refreshTokens.update(TENANT_A, id, { idle_expires_at: idle }), data.refreshTokens.revokeFamily(TENANT_A, `family-${round}`, revokedAt)]);
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      // A patch of idle_expires_at reads and writes back the whole item; revocation updates it in place.
+      const gate = gateCommands(fixture(), (name) => name === "PutItemCommand");
+      const idle = isoIn(7200);
+      const rewriting = data.refreshTokens.update(TENANT_A, "rt-1", { idle_expires_at: idle });
 
-        const stored = await data.refreshTokens.get(TENANT_A, id);
-        assert.equal(stored?.revoked_at, revokedAt, `revoked_at of ${id}`);
-        assert.equal(stored?.idle_expires_at, idle, `idle_expires_at of ${id}`);
-      }
+      await gate.held();
+      const revokedAt = isoIn(0);
+      assert.equal(await data.refreshTokens.revokeFamily(TENANT_A, "family-1", revokedAt), 1);
+      gate.release();
+      assert.equal(await rewriting, true);
+
+      const stored = await data.refreshTokens.get(TENANT_A, "rt-1");
+      assert.equal(stored?.revoked_at, revokedAt);
+      assert.equal(stored?.idle_expires_at, idle);
     });
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, SessionInsert } from "@authhero/adapter-interfaces";
-import { assertHttpError, DEVICE, failFirstCommandMentioning, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, DEVICE, failFirstCommandMentioning, gateCommands, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 function sessionInsert(id: string, loginSessionId: string, fields: Partial<SessionInsert> = {}): SessionInsert {
   return { id, user_id: "auth2|alice", login_session_id: loginSessionId, device: DEVICE, clients: ["app-1"], expires_at: isoIn(3600), ...fields };
@@ -77,14 +77,23 @@ describe("sessions adapter", () => {
       assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(first));
     });
 
-    it("extends the parent to the latest of concurrent sessions", async () => {
+    it("retries the extension while other sessions keep extending the parent", async () => {
       const { data } = fixture();
       const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(60) }));
-      const expiries = Array.from({ length: 8 }, (_, index) => isoIn(1000 + index * 100));
-      await Promise.all(expiries.map((expiresAt, index) => data.sessions.create(TENANT_A, sessionInsert(`sess-${index}`, login.id, { expires_at: expiresAt }))));
+      const gate = gateCommands(fixture(), (name, input) => name === "TransactWriteItemsCommand" && input.includes('"sess-slow"'), 3);
+      const slowExpiry = isoIn(5000);
+      const slow = data.sessions.create(TENANT_A, sessionInsert("sess-slow", login.id, { expires_at: slowExpiry }));
 
-      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(expiries.at(-1)!));
-      assert.equal((await data.sessions.list(TENANT_A)).sessions.length, expiries.length);
+      // Each time the slow create is about to commit, another session extends the parent first.
+      for (let round = 0; round < 3; round++) {
+        await gate.held();
+        await data.sessions.create(TENANT_A, sessionInsert(`sess-${round}`, login.id, { expires_at: isoIn(1000 + round * 100) }));
+        gate.release();
+      }
+      await slow;
+
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(slowExpiry));
+      assert.equal((await data.sessions.list(TENANT_A)).sessions.length, 4);
     });
 
     it("creates the session when the parent login session is missing", async () => {
@@ -124,22 +133,25 @@ describe("sessions adapter", () => {
     });
   });
 
-  describe("concurrent updates", () => {
-    it("keep both an in-place and a rewriting update", async () => {
+  describe("update during a rewrite", () => {
+    it("keeps an in-place update made while a rewrite is in flight", async () => {
       const { data } = fixture();
       const login = await data.loginSessions.create(TENANT_A, loginSessionInsert());
-      // A patch of expires_at rewrites the whole item; a patch of used_at updates in place. Run both at once several times.
-      for (let round = 0; round < 10; round++) {
-        const id = `sess-${round}`;
-        await data.sessions.create(TENANT_A, sessionInsert(id, login.id, { expires_at: isoIn(600) }));
-        const usedAt = isoIn(round);
-        const expiresAt = isoIn(7200 + round);
-        await Promise.all([data.sessions.update(TENANT_A, id, { expires_at: expiresAt }), data.sessions.update(TENANT_A, id, { used_at: usedAt })]);
+      await data.sessions.create(TENANT_A, sessionInsert("sess-1", login.id, { expires_at: isoIn(600) }));
+      // A patch of expires_at reads and writes back the whole item; a patch of used_at updates it in place.
+      const gate = gateCommands(fixture(), (name) => name === "PutItemCommand");
+      const expiresAt = isoIn(7200);
+      const rewriting = data.sessions.update(TENANT_A, "sess-1", { expires_at: expiresAt });
 
-        const stored = await data.sessions.get(TENANT_A, id);
-        assert.equal(stored?.used_at, usedAt, `used_at of ${id}`);
-        assert.equal(stored?.expires_at, expiresAt, `expires_at of ${id}`);
-      }
+      await gate.held();
+      const usedAt = isoIn(1);
+      assert.equal(await data.sessions.update(TENANT_A, "sess-1", { used_at: usedAt }), true);
+      gate.release();
+      assert.equal(await rewriting, true);
+
+      const stored = await data.sessions.get(TENANT_A, "sess-1");
+      assert.equal(stored?.used_at, usedAt);
+      assert.equal(stored?.expires_at, expiresAt);
     });
   });
 
