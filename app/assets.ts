@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { MiddlewareHandler } from "hono";
 import { loadLoginAssets, rewriteLoginHtml } from "./login-assets.js";
+import { replaceResponse } from "./replace-response.js";
 
 const ASSET_PATHS = ["/u/css/*", "/u/js/*", "/u/widget/*"];
 
@@ -54,6 +55,6 @@ export function selfHostedPages(): MiddlewareHandler {
     const html = await c.res.text();
     const headers = new Headers(c.res.headers);
     headers.delete("content-length");
-    c.res = new Response(rewriteLoginHtml(html), { status: c.res.status, headers });
+    replaceResponse(c, new Response(rewriteLoginHtml(html), { status: c.res.status, headers }));
   };
 }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { replaceResponse } from "./replace-response.js";
 
 /** Paths whose clients expect RFC 6749 error bodies: `{ error, error_description }`. */
 const OAUTH_PATHS = [/^\/oauth\//, /^\/authorize$/, /^\/userinfo$/, /^\/oidc\/logout$/, /^\/v2\/logout$/];
@@ -31,14 +32,16 @@ export function oauthErrors(): MiddlewareHandler {
     const body = await c.res.clone().text();
     const parsed = parseObject(body);
     if (parsed && typeof parsed.error === "string") {
-      c.res = Response.json(parsed, { status: statusFor(parsed.error), headers: c.res.headers });
+      const headers = new Headers(c.res.headers);
+      headers.delete("content-length");
+      replaceResponse(c, new Response(body, { status: statusFor(parsed.error), headers }));
       return;
     }
     const normalized = describe(parsed, body, grantType);
     const headers = new Headers(c.res.headers);
     headers.set("content-type", "application/json");
     headers.delete("content-length");
-    c.res = new Response(JSON.stringify(normalized), { status: statusFor(normalized.error, c.res.status), headers });
+    replaceResponse(c, new Response(JSON.stringify(normalized), { status: statusFor(normalized.error, c.res.status), headers }));
   };
 }
 
