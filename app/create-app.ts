@@ -6,6 +6,7 @@ import { runWithDeadline } from "./dynamodb/deadline.js";
 import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
 import { oauthErrors } from "./oauth-errors.js";
+import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
 
 const REQUEST_BUDGET_MS = 2500;
@@ -20,6 +21,8 @@ export interface AppOptions {
   tenantId?: string;
   health: HealthProbe;
   logger: Logger;
+  /** Cross-region routing of codes and refresh tokens; omitted with one region or strong consistency. */
+  regionRouting?: Omit<RegionRoutingOptions, "logger">;
   /** Serves or redirects the `/u/...` login assets. */
   assets?: Hono;
 }
@@ -82,8 +85,11 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
     return c.json({ error: "server_error", error_description: "The server failed to process the request; retry later." }, 500);
   });
 
+  if (options.regionRouting) app.use("*", regionRouting({ ...options.regionRouting, logger: options.logger }));
+
   app.all("*", (c) => {
-    let request = withHeader(c.req.raw, "x-request-id", c.get("requestId"));
+    const routed = (c.get(ROUTED_REQUEST as never) as Request | undefined) ?? c.req.raw;
+    let request = withHeader(routed, "x-request-id", c.get("requestId"));
     if (options.tenantId && !c.req.header("tenant-id")) request = withHeader(request, "tenant-id", options.tenantId);
     return authhero.fetch(request, { ...(c.env as object), ...bindings });
   });

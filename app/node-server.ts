@@ -2,7 +2,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { Hono } from "hono";
 import { createAssetRoutes } from "./assets.js";
 import type { Logger } from "./logger.js";
-import { createRuntime } from "./runtime.js";
+import { createRuntime, type RuntimeOptions } from "./runtime.js";
 import type { AppSettings } from "./settings.js";
 
 /** Starts the Node server on loopback or all interfaces; resolves once it listens. */
@@ -13,6 +13,6 @@ export async function listen(app: Hono, port: number, hostname = "0.0.0.0"): Pro
 }
 
 /** Creates the runtime of the container and local server, which serve the login assets themselves. */
-export function createServerRuntime(settings: AppSettings, options: { logger?: Logger; onCommand?: (commandName: string) => void } = {}) {
+export function createServerRuntime(settings: AppSettings, options: Omit<RuntimeOptions, "assets"> = {}) {
   return createRuntime(settings, { ...options, assets: createAssetRoutes() });
 }

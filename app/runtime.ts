@@ -1,4 +1,5 @@
 import type { DataAdapters } from "@authhero/adapter-interfaces";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Hono } from "hono";
 import { redirectAssetRoutes } from "./assets.js";
 import { withReadThroughCache } from "./cache/cached-adapter.js";
@@ -7,6 +8,7 @@ import { createDynamoDbAdapter } from "./dynamodb/adapter.js";
 import { createDocumentClient, type DynamoDbClientOptions } from "./dynamodb/client.js";
 import { DynamoTable } from "./dynamodb/table.js";
 import { createTableProbe } from "./health.js";
+import { withReplicaLagTolerance } from "./regions/lag-tolerance.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import type { AppSettings } from "./settings.js";
 
@@ -21,20 +23,24 @@ export interface Runtime {
  * entrypoint calls this once per process, so the client and its connection
  * pool are reused across requests.
  */
-export function createRuntime(
-  settings: AppSettings,
-  options: {
-    assets?: Hono;
-    onCommand?: DynamoDbClientOptions["onCommand"];
-    logger?: Logger;
-    /** Wraps the table adapter beneath the cache, so benchmarks can count the calls that reach DynamoDB. */
-    instrumentAdapter?: (adapter: DataAdapters) => DataAdapters;
-  } = {},
-): Runtime {
+export interface RuntimeOptions {
+  assets?: Hono;
+  onCommand?: DynamoDbClientOptions["onCommand"];
+  logger?: Logger;
+  /** A prepared client, for local tooling that observes writes; by default one is created from settings. */
+  documentClient?: DynamoDBDocumentClient;
+  /** Wraps the table adapter beneath the cache, so benchmarks can count the calls that reach DynamoDB. */
+  instrumentAdapter?: (adapter: DataAdapters) => DataAdapters;
+}
+
+export function createRuntime(settings: AppSettings, options: RuntimeOptions = {}): Runtime {
   const logger = options.logger ?? createJsonLogger({ service: "authhero", region: settings.region });
-  const client = createDocumentClient({ region: settings.region, endpoint: settings.dynamodbEndpoint, onCommand: options.onCommand });
+  const client = options.documentClient ?? createDocumentClient({ region: settings.region, endpoint: settings.dynamodbEndpoint, onCommand: options.onCommand });
+  // Several regions on an eventually consistent table need cross-region care; strong (MRSC) tables check conditions globally.
+  const multiRegion = settings.consistency === "eventual" && Object.keys(settings.regionEndpoints).length > 1;
   const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName });
-  const dataAdapter = withReadThroughCache(options.instrumentAdapter?.(rawAdapter) ?? rawAdapter, { ttlSeconds: settings.cacheTtlSeconds });
+  const tableAdapter = options.instrumentAdapter?.(rawAdapter) ?? rawAdapter;
+  const dataAdapter = withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds });
   const app = createApp({
     dataAdapter,
     issuer: settings.issuer,
@@ -43,6 +49,7 @@ export function createRuntime(
     tenantId: settings.tenantId,
     health: createTableProbe(new DynamoTable(client, settings.tableName)),
     logger,
+    regionRouting: multiRegion ? { region: settings.region, regionEndpoints: settings.regionEndpoints, failurePolicy: settings.forwardFailure } : undefined,
     assets: options.assets ?? (settings.assetsUrl ? redirectAssetRoutes(settings.assetsUrl) : undefined),
   });
   return { app: app as unknown as Hono, dataAdapter, logger };

@@ -14,12 +14,24 @@ export interface AppSettings {
   /** Region-specific base URLs, for cross-region forwarding. */
   regionEndpoints: Record<string, string>;
   consistency: "eventual" | "strong";
+  /**
+   * What a region does with a code or refresh token issued by another region
+   * whose endpoint fails: `fail` answers 503, `local` redeems it here, trading
+   * strict single use for availability.
+   */
+  forwardFailure: { codes: ForwardFailurePolicy; refreshTokens: ForwardFailurePolicy };
+  /** Milliseconds to keep retrying a read that misses a just-written item from another region. */
+  replicaLagRetryMs: number;
   /** Where `/u/...` static assets are served from, when not by this process. */
   assetsUrl?: string;
   port: number;
   /** Seconds a cached configuration read lives (app/cache); 0 turns the cache off. */
   cacheTtlSeconds: number;
 }
+
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+export type ForwardFailurePolicy = "fail" | "local";
 
 export class SettingsError extends Error {
   constructor(problems: string[]) {
@@ -32,7 +44,7 @@ export class SettingsError extends Error {
 export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
   const problems: string[] = [];
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "";
-  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+  if (!REGION_NAME.test(region)) {
     problems.push(`\`AWS_REGION\` is \`${region}\`; it must be an AWS region name such as \`eu-west-1\`.`);
   }
 
@@ -55,6 +67,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   const assetsUrl = env.AUTHHERO_ASSETS_URL || undefined;
   if (assetsUrl !== undefined && !isHttpUrl(assetsUrl)) problems.push(`\`AUTHHERO_ASSETS_URL\` is \`${assetsUrl}\`; it must be an http(s) URL or unset.`);
 
+  const forwardFailure = {
+    codes: readPolicy(env, "AUTHHERO_FORWARD_FAILURE_CODES", "fail", problems),
+    refreshTokens: readPolicy(env, "AUTHHERO_FORWARD_FAILURE_REFRESH_TOKENS", "local", problems),
+  };
+  const replicaLagRetryMs = Number(env.AUTHHERO_REPLICA_LAG_RETRY_MS ?? 1000);
+  if (!Number.isInteger(replicaLagRetryMs) || replicaLagRetryMs < 0 || replicaLagRetryMs > 5000) {
+    problems.push(`\`AUTHHERO_REPLICA_LAG_RETRY_MS\` is \`${env.AUTHHERO_REPLICA_LAG_RETRY_MS}\`; it must be a whole number of milliseconds from 0 to 5000.`);
+  }
+
   const cacheTtlSeconds = Number(env.AUTHHERO_CACHE_TTL_SECONDS || 30);
   if (!Number.isInteger(cacheTtlSeconds) || cacheTtlSeconds < 0 || cacheTtlSeconds > 300) {
     problems.push(`\`AUTHHERO_CACHE_TTL_SECONDS\` is \`${env.AUTHHERO_CACHE_TTL_SECONDS}\`; it must be a whole number of seconds from 0 (no cache) to 300.`);
@@ -76,17 +97,26 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
     tenantId: env.AUTHHERO_TENANT_ID || undefined,
     regionEndpoints,
     consistency: consistency as AppSettings["consistency"],
+    forwardFailure,
+    replicaLagRetryMs,
     assetsUrl,
     port,
     cacheTtlSeconds,
   });
 }
 
+function readPolicy(env: NodeJS.ProcessEnv, name: string, fallback: ForwardFailurePolicy, problems: string[]): ForwardFailurePolicy {
+  const value = env[name] ?? fallback;
+  if (value === "fail" || value === "local") return value;
+  problems.push(`\`${name}\` is \`${value}\`; it must be \`fail\` (answer 503) or \`local\` (redeem in this region).`);
+  return fallback;
+}
+
 function parseRegionEndpoints(raw: string | undefined, problems: string[]): Record<string, string> {
   if (!raw) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed) && Object.values(parsed).every((value) => typeof value === "string" && isHttpUrl(value))) {
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed) && Object.entries(parsed).every(([region, value]) => REGION_NAME.test(region) && typeof value === "string" && isHttpUrl(value))) {
       return parsed as Record<string, string>;
     }
   } catch {

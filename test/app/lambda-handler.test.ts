@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "a
 import { createDynamoDbAdapter } from "../../app/dynamodb/adapter.js";
 import { createDocumentClient } from "../../app/dynamodb/client.js";
 import { seedTenant } from "../../app/local/seed.js";
+import { readSettings } from "../../app/settings.js";
 import { ADMIN } from "../support/test-server.js";
 import { freshTable, TEST_REGION } from "../support/local-engine.js";
 
@@ -50,8 +51,12 @@ describe("Lambda handler", function () {
       callbacks: [],
       allowedLogoutUrls: [],
     });
-    Object.assign(process.env, { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: ISSUER, AUTHHERO_TENANT_ID: "main" });
-    ({ handler } = (await import("../../app/lambda.js")) as never);
+    const env = { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: ISSUER, AUTHHERO_TENANT_ID: "main" };
+    // Importing the entry builds its default handler from the environment, which another test may have done first.
+    Object.assign(process.env, env);
+    const entry = await import("../../app/lambda.js");
+    assert.equal(typeof entry.handler, "function");
+    handler = entry.createLambdaHandler(readSettings(env)) as never;
   });
 
   after(() => {

@@ -1,0 +1,28 @@
+import type { DataAdapters } from "@authhero/adapter-interfaces";
+
+/**
+ * With an eventually consistent global table, a login session, session or
+ * user written in another region moments ago may not have reached this
+ * replica yet. These reads retry a miss with growing pauses, for at most
+ * `budgetMs` in total, before reporting it missing.
+ */
+export function withReplicaLagTolerance(data: DataAdapters, budgetMs: number): DataAdapters {
+  if (budgetMs <= 0) return data;
+  const retrying = <A extends unknown[], T>(read: (...args: A) => Promise<T | null>) =>
+    async (...args: A): Promise<T | null> => {
+      let waited = 0;
+      for (let pause = 50; ; pause *= 2) {
+        const found = await read(...args);
+        if (found !== null || waited >= budgetMs) return found;
+        const step = Math.min(pause, budgetMs - waited);
+        await new Promise((resolve) => setTimeout(resolve, step));
+        waited += step;
+      }
+    };
+  return {
+    ...data,
+    loginSessions: { ...data.loginSessions, get: retrying(data.loginSessions.get) },
+    sessions: { ...data.sessions, get: retrying(data.sessions.get) },
+    users: { ...data.users, get: retrying(data.users.get) },
+  };
+}
