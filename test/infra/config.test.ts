@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { deployment } from "../../infra/authhero-global.js";
 import { ConfigError, parseConfig } from "../../infra/config.js";
-import { recorded, resetRecorded, valueOf } from "../setup/pulumi-mocks.js";
+import { recorded, valueOf } from "../setup/pulumi-mocks.js";
 import { baseConfig, loadConfig, testBundles, TEST_PASSWORD, withDomain } from "./harness.js";
 
 /** Runs the config through readStackConfig and returns the ConfigError's problems. */
@@ -115,8 +115,6 @@ function withoutUndefined(config: Record<string, unknown>): Record<string, unkno
 }
 
 describe("config", () => {
-  beforeEach(resetRecorded);
-
   describe("errors", () => {
     for (const [name, key, overrides, message] of ERROR_CASES) {
       it(`rejects ${name}`, () => {

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 import { LAMBDA_ENTRIES, REPO_ROOT } from "../../infra/bundle.js";
-import { recorded, resetRecorded, settle, valueOf } from "../setup/pulumi-mocks.js";
+import { recorded, settle, valueOf } from "../setup/pulumi-mocks.js";
 import { readStackFile, setStackConfig, TEST_PASSWORD } from "./harness.js";
 
 const missingEntries = Object.values(LAMBDA_ENTRIES).filter((entry) => !existsSync(join(REPO_ROOT, entry)));
@@ -15,7 +15,6 @@ describe("program entry", () => {
   }
 
   it("declares the dev stack and exports its outputs", async () => {
-    resetRecorded();
     setStackConfig({ ...readStackFile("dev"), adminPassword: TEST_PASSWORD });
 
     // ES modules load once per process, so this is the only test that imports the entry.

@@ -23,7 +23,7 @@ export interface RecordedResource {
 
 export const recorded: RecordedResource[] = [];
 
-/** Clears the record and the monitor's URN map; call in beforeEach. */
+/** Clears the record and the monitor's URN map; the root hook below calls it before every test. */
 export function resetRecorded(): void {
   recorded.length = 0;
   monitorResources().clear();
@@ -160,3 +160,10 @@ await pulumi.runtime.setMocks(
   MOCK_STACK,
   false,
 );
+
+/** Mocha root hook: every test starts with an empty record. Runs that need their resources later keep a copy. */
+export const mochaHooks = {
+  beforeEach(): void {
+    resetRecorded();
+  },
+};
