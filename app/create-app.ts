@@ -6,6 +6,7 @@ import { runWithDeadline } from "./dynamodb/deadline.js";
 import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
 import { oauthErrors } from "./oauth-errors.js";
+import { recordPatchFields } from "./patch-guard.js";
 import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
 
@@ -72,6 +73,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   app.use("*", selfHostedPages());
 
   app.use("*", oauthErrors());
+  app.use("/api/v2/*", recordPatchFields());
 
   // AuthHero's own handler recognises only its bundled copy of Hono's
   // HTTPException, so the adapter's 400/409/503 errors would become 500s and

@@ -8,6 +8,7 @@ import { createDynamoDbAdapter } from "./dynamodb/adapter.js";
 import { createDocumentClient, type DynamoDbClientOptions } from "./dynamodb/client.js";
 import { DynamoTable } from "./dynamodb/table.js";
 import { createTableProbe } from "./health.js";
+import { withPatchFieldGuard } from "./patch-guard.js";
 import { withReplicaLagTolerance } from "./regions/lag-tolerance.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import type { AppSettings } from "./settings.js";
@@ -40,7 +41,7 @@ export function createRuntime(settings: AppSettings, options: RuntimeOptions = {
   const multiRegion = settings.consistency === "eventual" && Object.keys(settings.regionEndpoints).length > 1;
   const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName });
   const tableAdapter = options.instrumentAdapter?.(rawAdapter) ?? rawAdapter;
-  const dataAdapter = withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds });
+  const dataAdapter = withPatchFieldGuard(withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds }));
   const app = createApp({
     dataAdapter,
     issuer: settings.issuer,

@@ -94,6 +94,35 @@ describe("management API", function () {
     });
   });
 
+  describe("PATCH", () => {
+    it("keeps a client's unsent fields", async () => {
+      const created = await call("POST", "/clients", { name: "Spa", app_type: "spa", callbacks: ["https://spa.example.com/cb"], grant_types: ["authorization_code"], token_endpoint_auth_method: "none", client_metadata: { team: "web" } });
+      const before = (await call("GET", `/clients/${created.json.client_id}`)).json;
+      assert.equal((await call("PATCH", `/clients/${created.json.client_id}`, { description: "only this" })).status, 200);
+      const after = (await call("GET", `/clients/${created.json.client_id}`)).json;
+      assert.equal(after.description, "only this");
+      for (const field of ["client_secret", "callbacks", "app_type", "grant_types", "token_endpoint_auth_method", "client_metadata", "name"]) {
+        assert.deepEqual(after[field], before[field], `${field} changed`);
+      }
+    });
+
+    it("keeps a resource server's unsent fields", async () => {
+      const created = await call("POST", "/resource-servers", { name: "Billing API", identifier: "https://billing.example.com", token_lifetime: 1234 });
+      assert.equal((await call("PATCH", `/resource-servers/${created.json.id}`, { name: "Billing API v2" })).status, 200);
+      const after = (await call("GET", `/resource-servers/${created.json.id}`)).json;
+      assert.equal(after.name, "Billing API v2");
+      assert.equal(after.token_lifetime, 1234);
+    });
+
+    it("keeps an organization's unsent fields", async () => {
+      const created = await call("POST", "/organizations", { name: "globex", display_name: "Globex", metadata: { tier: "gold" } });
+      assert.equal((await call("PATCH", `/organizations/${created.json.id}`, { display_name: "Globex Inc" })).status, 200);
+      const after = (await call("GET", `/organizations/${created.json.id}`)).json;
+      assert.equal(after.display_name, "Globex Inc");
+      assert.deepEqual(after.metadata, { tier: "gold" });
+    });
+  });
+
   const families: Array<{ path: string; listKey: string; idField: string; create: Record<string, unknown>; patch: Record<string, unknown> }> = [
     { path: "/roles", listKey: "roles", idField: "id", create: { name: "auditor", description: "reads logs" }, patch: { description: "reads everything" } },
     { path: "/resource-servers", listKey: "resource_servers", idField: "id", create: { name: "Orders API", identifier: "https://orders.example.com", scopes: [{ value: "read:orders" }] }, patch: { name: "Orders API v2" } },
