@@ -33,7 +33,7 @@ export function createPasswordsAdapter(table: DynamoTable): PasswordsAdapter {
             UpdateExpression: "SET #data.#password = :password, #data.#algorithm = :algorithm, #data.#current = :current, #data.#updated = :updated",
             ConditionExpression: "attribute_exists(pk)",
             ExpressionAttributeNames: { "#data": "data", "#password": "password", "#algorithm": "algorithm", "#current": "is_current", "#updated": "updated_at" },
-            ExpressionAttributeValues: { ":password": params.password, ":algorithm": params.algorithm ?? target.data.algorithm, ":current": makeCurrent, ":updated": new Date().toISOString() },
+            ExpressionAttributeValues: { ":password": params.password ?? target.data.password, ":algorithm": params.algorithm ?? target.data.algorithm, ":current": makeCurrent, ":updated": new Date().toISOString() },
           },
         } as unknown as TransactItem,
         ...retireWrites(others),
