@@ -68,7 +68,7 @@ export async function writeExtendingLoginSession(
 }
 
 /**
- * Tells whether a cancelled transaction failed only on the extension at
+ * Returns whether a cancelled transaction failed only on the extension at
  * `index`, because a concurrent writer changed the login session, and not on
  * the caller's own writes.
  */
