@@ -69,6 +69,39 @@ describe("OIDC flows end to end", function () {
     });
   });
 
+  it("refresh tokens cannot be forked by concurrent use", async () => {
+    const tokens = await signIn();
+    const refresh = () =>
+      fetch(`${server.baseUrl}/oauth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token!, client_id: RP.clientId, client_secret: RP.clientSecret }),
+      });
+    const statuses = (await Promise.all(Array.from({ length: 4 }, refresh))).map((response) => response.status);
+    assert.equal(statuses.filter((status) => status === 200).length, 1, `statuses ${statuses.join(",")}`);
+    assert.ok(statuses.every((status) => status === 200 || status === 400), `statuses ${statuses.join(",")}`);
+  });
+
+  it("concurrent redemptions of one code yield one token", async () => {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const authorizationUrl = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: RP.redirectUri,
+      scope: "openid",
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      state,
+    });
+    const { url } = await new LoginDriver().signIn(authorizationUrl.toString(), ADMIN.username, ADMIN.password);
+    const code = new URL(url).searchParams.get("code")!;
+    const redeem = () =>
+      fetch(`${server.baseUrl}/oauth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "authorization_code", code, code_verifier: verifier, redirect_uri: RP.redirectUri, client_id: RP.clientId, client_secret: RP.clientSecret }),
+      });
+    const statuses = (await Promise.all(Array.from({ length: 5 }, redeem))).map((response) => response.status);
+    assert.equal(statuses.filter((status) => status === 200).length, 1, `statuses ${statuses.join(",")}`);
+  });
+
   it("an authorization code is redeemed only once", async () => {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();

@@ -1,4 +1,5 @@
 import type { RefreshToken, RefreshTokensAdapter } from "@authhero/adapter-interfaces";
+import { HTTPException } from "hono/http-exception";
 import { stampNew } from "../crud.js";
 import { composeKey, SCHEMA_VERSION } from "../item.js";
 import { loginSessionRefreshTokenPointer, refreshTokenModel } from "../keys.js";
@@ -23,6 +24,24 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
     }
     return count;
   };
+
+  /**
+   * Records a rotation. AuthHero reads the token, issues a successor, then
+   * writes `rotated_to`; two concurrent refreshes would both get a
+   * successor and fork the family. The revision-checked rewrite lets only
+   * the first rotation through. A retry inside the client's leeway carries
+   * the stored `rotated_at` and is allowed, as AuthHero intends.
+   */
+  const rotate = (tenantId: string, id: string, patch: Partial<RefreshToken>) =>
+    tokens.rewrite(tenantId, id, (current) => {
+      if (current.rotated_to && current.rotated_at !== patch.rotated_at) {
+        throw new HTTPException(400, {
+          message: "Refresh token already rotated",
+          res: Response.json({ error: "invalid_grant", error_description: "The refresh token was already used." }, { status: 400 }),
+        });
+      }
+      return { ...current, ...patch };
+    });
 
   return {
     // The pointer under the login session lets logout find every token it issued.
@@ -52,7 +71,7 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
     },
     update: async (tenantId, id, patch, options) => {
       const { id: _ignored, ...rest } = patch;
-      const applied = await tokens.update(tenantId, id, rest);
+      const applied = rest.rotated_to === undefined ? await tokens.update(tenantId, id, rest) : await rotate(tenantId, id, rest);
       if (applied && options?.loginSessionBump) {
         await extendLoginSession(table, tenantId, options.loginSessionBump.login_id, options.loginSessionBump.expires_at);
       }
