@@ -126,9 +126,35 @@ function replicationAlarm(args: RegionalAlarmsArgs, settings: AlarmSettings): Al
   };
 }
 
+/**
+ * Creates an alarm topic encrypted with its own KMS key. CloudWatch can
+ * publish to an encrypted topic only if the key policy lets it use the key,
+ * and the AWS managed key alias/aws/sns has a policy nobody can change, so
+ * alarms would never arrive through it.
+ */
 function createTopic(parent: pulumi.Resource, name: string, email: string | undefined): aws.sns.Topic {
-  /** Encrypted with the AWS managed SNS key; alarms publish through the service principal. */
-  const topic = new aws.sns.Topic(name, { kmsMasterKeyId: "alias/aws/sns" }, { parent });
+  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  const key = new aws.kms.Key(`${name}-key`, {
+    description: `Encrypts the ${name} SNS topic`,
+    enableKeyRotation: true,
+    deletionWindowInDays: 30,
+    policy: accountId.apply((account) => JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+        {
+          Sid: "CloudWatchAlarmsPublish",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": account } },
+        },
+      ],
+    })),
+  }, { parent });
+
+  const topic = new aws.sns.Topic(name, { kmsMasterKeyId: key.arn }, { parent });
   if (email !== undefined) {
     new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: email }, { parent });
   }

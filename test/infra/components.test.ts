@@ -215,6 +215,22 @@ describe("components", () => {
     });
   });
 
+  describe("RegionalAlarms", () => {
+    it("encrypts each topic with a key CloudWatch may use", () => {
+      for (const topic of resourcesOf(result.resources, "aws:sns/topic:Topic")) {
+        const key = result.resources.find((resource) => resource.type === "aws:kms/key:Key" && resource.name === `${topic.name}-key`)!;
+        const statements = JSON.parse(key.inputs.policy).Statement;
+        const cloudWatch = statements.find((statement: { Sid: string }) => statement.Sid === "CloudWatchAlarmsPublish");
+
+        assert.match(topic.inputs.kmsMasterKeyId, /^arn:aws:kms:/, topic.name);
+        assert.equal(key.region, topic.region, topic.name);
+        assert.equal(key.inputs.enableKeyRotation, true);
+        assert.deepEqual(cloudWatch.Principal, { Service: "cloudwatch.amazonaws.com" });
+        assert.deepEqual(cloudWatch.Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
+      }
+    });
+  });
+
   describe("SeedInvocation", () => {
     it("invokes the seed function once in the home region", () => {
       const invocation = only(result, "aws:lambda/invocation:Invocation");

@@ -158,6 +158,7 @@ describe("health check alarms outside us-east-1", () => {
     assert.deepEqual(kinds, [
       "aws:cloudwatch/metricAlarm:MetricAlarm::authhero-ap-southeast-2-health-status",
       "aws:cloudwatch/metricAlarm:MetricAlarm::authhero-eu-west-1-health-status",
+      "aws:kms/key:Key::authhero-alarms-key",
       "aws:sns/topic:Topic::authhero-alarms",
     ]);
   });
