@@ -2,15 +2,13 @@ import type { DataAdapters } from "@authhero/adapter-interfaces";
 import { init } from "authhero";
 import { Hono } from "hono";
 import { selfHostedPages } from "./assets.js";
-import { runWithDeadline } from "./dynamodb/deadline.js";
+import { runAsRequest } from "./dynamodb/outage.js";
 import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
 import { oauthErrors } from "./oauth-errors.js";
 import { recordPatchFields } from "./patch-guard.js";
 import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
-
-const REQUEST_BUDGET_MS = 2500;
 
 export interface AppOptions {
   dataAdapter: DataAdapters;
@@ -45,9 +43,10 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   const app = new Hono<{ Variables: RequestVariables }>();
 
   app.use("*", createRequestContext(options.logger, options.region));
-  // Every DynamoDB call of a request shares one budget, so an outage fails
-  // the request in under 3 seconds however many calls AuthHero makes.
-  app.use("*", (_c, next) => runWithDeadline(REQUEST_BUDGET_MS, next));
+  // After one DynamoDB call of a request finds the service unavailable the
+  // rest fail at once, so an outage fails the request in under 3 seconds
+  // however many calls AuthHero makes.
+  app.use("*", (_c, next) => runAsRequest(next));
 
   app.get("/health", async (c) => {
     try {
@@ -81,6 +80,10 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   authhero.onError((error, c) => {
     const status = (error as { status?: unknown }).status;
     if (typeof status === "number" && typeof (error as { getResponse?: unknown }).getResponse === "function") {
+      if (status >= 500) {
+        const cause = (error as { cause?: unknown }).cause;
+        options.logger.log("error", error.message, { requestId: c.req.header("x-request-id"), region: options.region, status, ...(cause === undefined ? {} : describeError(cause)) });
+      }
       return (error as unknown as { getResponse(): Response }).getResponse();
     }
     options.logger.log("error", "unhandled error", { requestId: c.req.header("x-request-id"), region: options.region, ...describeError(error) });

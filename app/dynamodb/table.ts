@@ -12,7 +12,7 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { currentDeadline } from "./deadline.js";
+import { earlierOutage, recordOutage } from "./outage.js";
 import { AdapterError, conflict, unavailable } from "./errors.js";
 import type { ItemKey, StoredItem } from "./item.js";
 import { TABLE_SCHEMA } from "./schema.js";
@@ -191,32 +191,16 @@ export class DynamoTable {
   }
 
   private async send<T>(operation: string, partition: string, call: () => Promise<T>, conflictMessage?: string): Promise<T> {
-    const deadline = currentDeadline();
+    const outage = earlierOutage();
+    if (outage !== undefined) throw outage;
     try {
-      if (deadline?.aborted) throw deadline.reason;
-      return await (deadline ? withAbort(call(), deadline) : call());
+      return await call();
     } catch (error) {
-      throw mapError(error, operation, this.tableName, partition, conflictMessage);
+      const mapped = mapError(error, operation, this.tableName, partition, conflictMessage);
+      if ((mapped as { status?: unknown }).status === 503) recordOutage(mapped);
+      throw mapped;
     }
   }
-}
-
-/** Rejects as soon as `signal` aborts; the SDK call itself is left to its own timeout. */
-function withAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function sortKeyCondition(request: QueryRequest): { expression: string; values: Record<string, string> } | undefined {
