@@ -130,37 +130,24 @@ async function runCommand(invocation: Invocation, context: OperationContext, io:
   }
 }
 
+const OPTIONS = {
+  stack: { type: "string" },
+  program: { type: "string", default: "inline" },
+  config: { type: "string" },
+  json: { type: "boolean", default: false },
+  "preview-only": { type: "boolean", default: false },
+  force: { type: "boolean", default: false },
+  timeout: { type: "string", default: "5" },
+  help: { type: "boolean", default: false },
+} as const;
+
 function parseInvocation(argv: readonly string[]): Invocation | "help" {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      stack: { type: "string" },
-      program: { type: "string", default: "inline" },
-      config: { type: "string" },
-      json: { type: "boolean", default: false },
-      "preview-only": { type: "boolean", default: false },
-      force: { type: "boolean", default: false },
-      timeout: { type: "string", default: "5" },
-      help: { type: "boolean", default: false },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
   if (values.help || positionals.length === 0) {
     return "help";
   }
 
-  const [command, region, ...extra] = positionals;
-  if (!(COMMANDS as readonly string[]).includes(command ?? "")) {
-    throw new Error(`Unknown command "${command}". Commands: ${COMMANDS.join(", ")}.`);
-  }
-  const takesRegion = command === "add-region" || command === "remove-region";
-  if (takesRegion && region === undefined) {
-    throw new Error(`${command} needs a region, for example \`${command} eu-central-1 --stack prod\`.`);
-  }
-  if ((!takesRegion && region !== undefined) || extra.length > 0) {
-    throw new Error(`Unexpected argument "${takesRegion ? extra[0] : region}".`);
-  }
+  const { command, region } = parseCommand(positionals);
   if (values.stack === undefined || values.stack === "") {
     throw new Error("--stack is missing. Pass the stack name, for example --stack prod.");
   }
@@ -176,16 +163,32 @@ function parseInvocation(argv: readonly string[]): Invocation | "help" {
   }
 
   return {
-    command: command as Command,
+    command,
     region,
     stack: values.stack,
     program: values.program,
     configFile: values.config,
-    json: values.json ?? false,
-    previewOnly: values["preview-only"] ?? false,
-    force: values.force ?? false,
+    json: values.json,
+    previewOnly: values["preview-only"],
+    force: values.force,
     timeoutMs: timeoutSeconds * 1000,
   };
+}
+
+/** Checks the positional arguments: a known command, plus a region for add-region and remove-region. */
+function parseCommand(positionals: readonly string[]): { command: Command; region: string | undefined } {
+  const [command, region, ...extra] = positionals;
+  if (!(COMMANDS as readonly string[]).includes(command ?? "")) {
+    throw new Error(`Unknown command "${command}". Commands: ${COMMANDS.join(", ")}.`);
+  }
+  const takesRegion = command === "add-region" || command === "remove-region";
+  if (takesRegion && region === undefined) {
+    throw new Error(`${command} needs a region, for example \`${command} eu-central-1 --stack prod\`.`);
+  }
+  if ((!takesRegion && region !== undefined) || extra.length > 0) {
+    throw new Error(`Unexpected argument "${takesRegion ? extra[0] : region}".`);
+  }
+  return { command: command as Command, region };
 }
 
 /**
