@@ -55,6 +55,15 @@ export class FargateService extends pulumi.ComponentResource {
       natGateways: { strategy: "Single" },
     }, { parent: this });
 
+    // A gateway endpoint keeps table traffic off the NAT gateway, which bills per GB and
+    // would otherwise carry every DynamoDB request the tasks make.
+    new aws.ec2.VpcEndpoint(childName(name, region, "dynamodb-endpoint"), {
+      vpcId: vpc.vpcId,
+      serviceName: `com.amazonaws.${region}.dynamodb`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: vpc.routeTables.apply((tables) => tables.map((table) => table.id)),
+    }, { parent: this });
+
     const { albSecurityGroup, taskSecurityGroup } = this.createSecurityGroups(name, region, vpc);
     const { loadBalancer, targetGroup, listeners } = this.createLoadBalancer(name, args, vpc, albSecurityGroup);
     this.createRateLimit(name, args, loadBalancer);

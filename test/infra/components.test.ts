@@ -151,6 +151,14 @@ describe("components", () => {
       assert.match(image.inputs.dockerfile, /\/Dockerfile$/);
     });
 
+    it("reaches DynamoDB through a gateway endpoint", () => {
+      const endpoint = only(result, "aws:ec2/vpcEndpoint:VpcEndpoint", "eu-west-1");
+
+      assert.equal(endpoint.inputs.serviceName, "com.amazonaws.eu-west-1.dynamodb");
+      assert.equal(endpoint.inputs.vpcEndpointType, "Gateway");
+      assert.equal(endpoint.inputs.routeTableIds.length, 4);
+    });
+
     it("admits app traffic only from the ALB", () => {
       const taskGroup = resourcesOf(result.resources, "aws:ec2/securityGroup:SecurityGroup", "eu-west-1").find((group) => group.name.endsWith("task-sg"))!;
 

@@ -127,7 +127,12 @@ function computedState(type: string, name: string, id: string, region: string | 
     case "aws:route53/record:Record":
       return { fqdn: inputs.name };
     case "awsx:ec2:Vpc":
-      return { vpcId: `vpc-${id}`, privateSubnetIds: [`subnet-${id}a`, `subnet-${id}b`], publicSubnetIds: [`subnet-${id}c`, `subnet-${id}d`] };
+      return {
+        vpcId: `vpc-${id}`,
+        privateSubnetIds: [`subnet-${id}a`, `subnet-${id}b`],
+        publicSubnetIds: [`subnet-${id}c`, `subnet-${id}d`],
+        routeTables: ["a", "b", "c", "d"].map((suffix) => ({ id: `rtb-${id}${suffix}` })),
+      };
     case "awsx:ecr:Repository":
       return { url: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}` };
     case "awsx:ecr:Image":
