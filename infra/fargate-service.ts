@@ -105,7 +105,7 @@ export class FargateService extends pulumi.ComponentResource {
       vpcId: vpc.vpcId,
       description: "AuthHero tasks: the app port from the ALB only",
       ingress: [{ protocol: "tcp", fromPort: CONTAINER_PORT, toPort: CONTAINER_PORT, securityGroups: [albSecurityGroup.id] }],
-      /** Tasks reach DynamoDB, ECR and CloudWatch through the NAT gateway on 443 only. */
+      /** Tasks reach ECR and CloudWatch through the NAT gateway, and DynamoDB through its endpoint, on 443 only. */
       egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
     }, { parent: this });
     return { albSecurityGroup, taskSecurityGroup };
