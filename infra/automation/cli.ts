@@ -45,7 +45,7 @@ export interface CliIo {
   /** Writes one line of error output. */
   readonly stderr: (line: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Builds the workspace; tests pass a fake. Default: LocalWorkspace through the Pulumi CLI. */
+  /** Builds the workspace. Tests pass a fake, and the default is LocalWorkspace through the Pulumi CLI. */
   readonly createWorkspace?: (settings: LocalWorkspaceSettings) => PulumiWorkspace;
 }
 
@@ -193,7 +193,7 @@ function parseCommand(positionals: readonly string[]): { command: Command; regio
 
 /**
  * Reads a JSON stack config file. A top-level value `{"secret": "<value>"}`
- * or `{"secretEnv": "<variable>"}` becomes a secret; the second form keeps
+ * or `{"secretEnv": "<variable>"}` becomes a secret. The second form keeps
  * the secret out of the file.
  */
 export async function readConfigFile(path: string, env: CliIo["env"]): Promise<StackConfig> {

@@ -6,11 +6,11 @@ import { readStackConfig } from "../config.js";
 import { decodeStoredValue, type ConfigEntries, type ConfigValue } from "./stack-config.js";
 import type { EngineEventListener, OpenOptions, OpMap, OutputMap, ProgramSource, PulumiStack, PulumiWorkspace } from "./workspace.js";
 
-/** The `name` in Pulumi.yaml; stack config keys carry it as their namespace. */
+/** The `name` in Pulumi.yaml, which stack config keys carry as their namespace. */
 export const PROJECT_NAME = "authhero-global";
 
 export interface LocalWorkspaceSettings {
-  /** `inline` runs `inlineProgram` in this process; `project` runs Pulumi.yaml's `main` (infra/index.ts). Default `inline`. */
+  /** `inline` runs `inlineProgram` in this process, and `project` runs Pulumi.yaml's `main` (infra/index.ts). Default `inline`. */
   readonly program?: ProgramSource;
   /** Directory holding Pulumi.yaml and the Pulumi.<stack>.yaml files. Default: the repository root. */
   readonly workDir?: string;
@@ -23,9 +23,9 @@ export interface LocalWorkspaceSettings {
 }
 
 /**
- * The program `infra/index.ts` runs, as one function: read and validate the
- * stack config, then declare the deployment. Both program sources therefore
- * declare the same resources and export the same outputs.
+ * Reads and validates the stack config, then declares the deployment, exactly
+ * as `infra/index.ts` does. Both program sources therefore declare the same
+ * resources and export the same outputs.
  */
 export async function inlineProgram(): Promise<Record<string, unknown>> {
   return { ...deployment(readStackConfig()) };
