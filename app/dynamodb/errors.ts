@@ -51,6 +51,12 @@ export function unavailable(message: string, cause: unknown): HTTPException {
   return new HTTPException(503, { message, cause, res });
 }
 
+/** A write lost to concurrent writers; the caller may retry the same request. */
+export function concurrentChange(message: string, cause?: unknown): HTTPException {
+  const res = new Response(JSON.stringify({ error: "conflict", error_description: message }), { status: 409, headers: { "content-type": "application/json", "retry-after": "1" } });
+  return new HTTPException(409, { message, cause, res });
+}
+
 export function notImplemented(method: string): AdapterError {
   return new AdapterError(
     "adapter.not_implemented",

@@ -75,8 +75,11 @@ export function latestTtl(...values: Array<number | undefined>): number | undefi
  * newer schema so corrupt or foreign data never reaches AuthHero silently.
  */
 export function readEntity<T>(item: StoredItem, type: string): T {
-  if (item.type !== type || typeof item.data !== "object" || item.data === null) {
-    throw new AdapterError("adapter.corrupt_item", `Item \`${item.pk}\`/\`${item.sk}\` is not a valid \`${type}\` item (type \`${String(item.type)}\`); repair or delete it.`);
+  if (item.type !== type) {
+    throw new AdapterError("adapter.corrupt_item", `Item \`${item.pk}\`/\`${item.sk}\` has type \`${String(item.type)}\` where a \`${type}\` item belongs; repair or delete it.`);
+  }
+  if (typeof item.data !== "object" || item.data === null || Array.isArray(item.data)) {
+    throw new AdapterError("adapter.corrupt_item", `Item \`${item.pk}\`/\`${item.sk}\` has no \`data\` map; repair or delete it.`);
   }
   if (typeof item.v === "number" && item.v > SCHEMA_VERSION) {
     throw new AdapterError("adapter.corrupt_item", `Item \`${item.pk}\` has schema version ${item.v}, newer than this adapter's ${SCHEMA_VERSION}; deploy the newer app version in every region.`);

@@ -1,6 +1,6 @@
 import type { ListParams } from "@authhero/adapter-interfaces";
 import type { NativeAttributeValue } from "@aws-sdk/lib-dynamodb";
-import { AdapterError } from "./errors.js";
+import { concurrentChange } from "./errors.js";
 import { isExpired, readEntity, SCHEMA_VERSION, type IndexKeys, type ItemKey, type StoredItem } from "./item.js";
 import { paginate, type Page } from "./pagination.js";
 import { matchesFilter, parseQuery, type QueryFilter } from "./query-filter.js";
@@ -156,7 +156,7 @@ export class Repository<T extends object> {
         if (!(error instanceof Error && "status" in error && (error as { status: number }).status === 409 && attempt < 2)) throw error;
       }
     }
-    throw new AdapterError("adapter.throttled", `Updating \`${this.model.type}\` \`${id}\` lost three races with concurrent writers; retry the request.`);
+    throw concurrentChange(`Updating \`${this.model.type}\` \`${id}\` lost three races with concurrent writers; retry the request.`);
   }
 
   async remove(tenantId: string, id: string): Promise<boolean> {
@@ -178,7 +178,17 @@ export class Repository<T extends object> {
 
   /** Live entities of this type among query results, skipping foreign items. */
   entities(items: StoredItem[]): T[] {
-    return items.filter((item) => item.type === this.model.type && !isExpired(item)).map((item) => this.fromItem(item));
+    const entities: T[] = [];
+    for (const item of items) {
+      if (item.type !== this.model.type || isExpired(item)) continue;
+      try {
+        entities.push(this.fromItem(item));
+      } catch (error) {
+        // One damaged item must not hide every other row of a list; it is reported for repair instead.
+        reportCorruptItem(item, error);
+      }
+    }
+    return entities;
   }
 
   private withStamp(entries: Array<[string, unknown]>): Array<[string, unknown]> {
@@ -209,4 +219,8 @@ export function nowSeconds(): number {
 
 function definedEntries(patch: object): Array<[string, unknown]> {
   return Object.entries(patch).filter(([, value]) => value !== undefined);
+}
+
+function reportCorruptItem(item: StoredItem, error: unknown): void {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: "warn", message: "corrupt item skipped in a list", pk: item.pk, sk: item.sk, error: error instanceof Error ? error.message : String(error) })}\n`);
 }

@@ -13,7 +13,7 @@ import {
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
 import { earlierOutage, recordOutage } from "./outage.js";
-import { AdapterError, conflict, unavailable } from "./errors.js";
+import { AdapterError, badRequest, concurrentChange, conflict, unavailable } from "./errors.js";
 import type { ItemKey, StoredItem } from "./item.js";
 import { TABLE_SCHEMA } from "./schema.js";
 
@@ -238,8 +238,12 @@ function mapError(error: unknown, operation: string, tableName: string, partitio
       return conflict(conflictMessage ?? "The item already exists or was changed concurrently.", error);
     }
     if (reasons.some((reason) => reason.Code === "TransactionConflict")) {
-      return new AdapterError("adapter.throttled", `${operation} on \`${tableName}\` conflicted with a concurrent transaction; retry the request.`, { cause: error });
+      return concurrentChange(`${operation} on \`${tableName}\` conflicted with a concurrent transaction; retry the request.`, error);
     }
+  }
+  if (name === "ValidationException") {
+    // Oversized keys or items and empty attribute names are caller input that DynamoDB cannot store.
+    return badRequest(`The request contains a value DynamoDB cannot store (${(error as Error).message}); shorten the identifiers or data.`, error);
   }
   const retryable = ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"];
   if (retryable.includes(name)) {

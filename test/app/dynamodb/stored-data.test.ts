@@ -1,0 +1,39 @@
+import assert from "node:assert/strict";
+import { composeKey } from "../../../app/dynamodb/item.js";
+import { userModel } from "../../../app/dynamodb/keys.js";
+import { assertHttpError, useAdapterFixture } from "./helpers.js";
+
+const TENANT = "tenant-a";
+
+function userInsert(name: string) {
+  return { user_id: `auth2|${name}`, email: `${name}@example.com`, connection: "Username-Password-Authentication", provider: "auth2", email_verified: false, is_social: false };
+}
+
+describe("stored data", () => {
+  const fixture = useAdapterFixture();
+
+  describe("a corrupt item in a list partition", () => {
+    it("is skipped so the other rows still list", async () => {
+      const { data, table } = fixture();
+      await data.users.create(TENANT, userInsert("ann"));
+      await data.users.create(TENANT, userInsert("ben"));
+      await table.put({ ...userModel.key(TENANT, "auth2|broken"), gsi1pk: composeKey(TENANT, "user"), gsi1sk: "0#auth2|broken", type: "user", v: 1, tenant_id: TENANT } as never);
+
+      const { users } = await data.users.list(TENANT, {});
+      assert.deepEqual(users.map((user) => user.user_id).sort(), ["auth2|ann", "auth2|ben"]);
+    });
+
+    it("names the missing data when read alone", async () => {
+      const { data, table } = fixture();
+      await table.put({ ...userModel.key(TENANT, "auth2|broken"), type: "user", v: 1, tenant_id: TENANT } as never);
+      await assert.rejects(data.users.get(TENANT, "auth2|broken"), /has no `data` map; repair or delete it/);
+    });
+  });
+
+  describe("values DynamoDB cannot store", () => {
+    it("reject an oversized key with 400", async () => {
+      const { data } = fixture();
+      await assertHttpError(data.users.create(TENANT, userInsert("x".repeat(2100))), 400, /cannot store/);
+    });
+  });
+});
