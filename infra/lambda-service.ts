@@ -6,6 +6,19 @@ import { assumeRolePolicy, logWritePolicy, tableAccessPolicy } from "./iam.js";
 import { childName, physicalName, regionalComponentName } from "./naming.js";
 import type { Region } from "./regions.js";
 
+/** One JSON line per request, with the HTTP API's own request id for tracing. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  time: "$context.requestTimeEpoch",
+  method: "$context.httpMethod",
+  path: "$context.path",
+  status: "$context.status",
+  latencyMs: "$context.responseLatency",
+  integrationLatencyMs: "$context.integrationLatency",
+  error: "$context.integrationErrorMessage",
+});
+
 /** A custom domain served by a regional compute stack. */
 export interface RegionalDomain {
   /** The name shared by all regions, for example auth.example.com. */
@@ -129,10 +142,17 @@ export class LambdaService extends pulumi.ComponentResource {
       target: pulumi.interpolate`integrations/${integration.id}`,
     }, { parent: this });
 
+    const accessLogs = new aws.cloudwatch.LogGroup(childName(name, region, "access-logs"), {
+      name: `/aws/apigateway/${args.physicalPrefix}-${region}-access`,
+      retentionInDays: args.logRetentionDays,
+    }, { parent: this });
+
     new aws.apigatewayv2.Stage(childName(name, region, "stage"), {
       apiId: api.id,
       name: "$default",
       autoDeploy: true,
+      // The path excludes the query string, so codes and tokens in it are never logged.
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       // Caps the whole API, so a flood gets 429s before it exhausts Lambda concurrency or the table.
       // NOTE: the cap is shared by all clients; HTTP APIs cannot use WAF, so there is no per-IP limit here.
       defaultRouteSettings: { throttlingBurstLimit: args.throttle.burstLimit, throttlingRateLimit: args.throttle.rateLimit },

@@ -56,6 +56,16 @@ describe("components", () => {
       assert.equal(stage.inputs.autoDeploy, true);
     });
 
+    it("logs API access without query strings", () => {
+      const stage = only(result, "aws:apigatewayv2/stage:Stage", "us-east-1");
+      const format = JSON.parse(stage.inputs.accessLogSettings.format);
+      const logGroup = resourcesOf(result.resources, "aws:cloudwatch/logGroup:LogGroup", "us-east-1").find((group) => group.name === "authhero-us-east-1-access-logs")!;
+
+      assert.equal(format.path, "$context.path");
+      assert.ok(!JSON.stringify(format).includes("querystring"));
+      assert.equal(logGroup.inputs.retentionInDays, 90);
+    });
+
     it("maps the shared and regional names to the API", () => {
       const domains = resourcesOf(result.resources, "aws:apigatewayv2/domainName:DomainName", "us-east-1").map((domain) => domain.inputs.domainName).sort();
 
