@@ -17,7 +17,8 @@ const DESTRUCTIVE_OPS: readonly OpType[] = ["delete", "replace", "create-replace
  * app's AUTHHERO_REGION_ENDPOINTS, the dashboard and the replication-latency
  * alarms. An ECS task definition is immutable, so its new environment is a
  * new revision (a replacement) and the service moves to it. docs/deploying.md
- * describes the same set, and test/infra/expansion.test.ts pins it under mocks.
+ * describes the same set. test/infra/automation/fan-out.test.ts checks the
+ * list against the input changes the program makes under mocks.
  */
 const FAN_OUT_CHANGES: Readonly<Record<string, { readonly ops: readonly OpType[]; readonly keys: readonly string[] }>> = {
   [TABLE_TYPE]: { ops: ["update"], keys: ["replicas", "globalTableWitness"] },

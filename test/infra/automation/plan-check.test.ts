@@ -1,12 +1,21 @@
 import assert from "node:assert/strict";
 
 import { nameOfUrn, plannedSteps, regionOfName, unsafeSteps } from "../../../infra/automation/plan-check.js";
+import { childName, regionalComponentName } from "../../../infra/naming.js";
+import { KNOWN_REGIONS } from "../../../infra/regions.js";
 import { addRegionPreview, otherRegionPreview, removeRegionPreview, tableDeletePreview, tableReplacePreview } from "./fixtures/previews.js";
 
 const ADD = { kind: "add", region: "ap-southeast-2" } as const;
 const REMOVE = { kind: "remove", region: "ap-southeast-2" } as const;
 
 describe("regionOfName", () => {
+  it("inverts childName and regionalComponentName for every known region", () => {
+    for (const region of KNOWN_REGIONS) {
+      assert.equal(regionOfName(childName("authhero", region, "replication-latency")), region, region);
+      assert.equal(regionOfName(regionalComponentName("authhero", region)), region, region);
+    }
+  });
+
   it("reads the region after the component name", () => {
     assert.equal(regionOfName("authhero-eu-west-1-function"), "eu-west-1");
     assert.equal(regionOfName("authhero-ap-southeast-2-replication-latency"), "ap-southeast-2");
