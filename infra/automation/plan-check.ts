@@ -97,7 +97,7 @@ export function unsafeSteps(steps: readonly PlannedStep[], change: RegionChange)
       problems.push(`${step.type} ${step.name} (${step.region ?? "global"}) would be ${describeOp(step.op)}${keysClause(step)}, but only ${change.region} is being ${change.kind === "add" ? "added" : "removed"}.`);
     }
   }
-  // A replacement shows as several steps of one URN; one sentence per distinct problem is enough.
+  // A replacement shows as several steps of one URN, so one sentence per distinct problem is enough.
   return [...new Set(problems)];
 }
 
