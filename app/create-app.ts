@@ -5,6 +5,7 @@ import { selfHostedPages } from "./assets.js";
 import { runAsRequest } from "./dynamodb/outage.js";
 import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
+import { requireConfidentialClientAuthentication } from "./client-authentication.js";
 import { oauthErrors } from "./oauth-errors.js";
 import { recordPatchFields } from "./patch-guard.js";
 import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
@@ -73,6 +74,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
 
   app.use("*", oauthErrors());
   app.use("/api/v2/*", recordPatchFields());
+  app.use("/oauth/token", requireConfidentialClientAuthentication(options.dataAdapter));
 
   // AuthHero's own handler recognises only its bundled copy of Hono's
   // HTTPException, so the adapter's 400/409/503 errors would become 500s and

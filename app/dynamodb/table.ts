@@ -245,6 +245,11 @@ function mapError(error: unknown, operation: string, tableName: string, partitio
     // Oversized keys or items and empty attribute names are caller input that DynamoDB cannot store.
     return badRequest(`The request contains a value DynamoDB cannot store (${(error as Error).message}); shorten the identifiers or data.`, error);
   }
+  const httpStatus = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? (error as { $response?: { statusCode?: number } }).$response?.statusCode;
+  if (httpStatus !== undefined && httpStatus >= 500) {
+    // A server-side failure without a parsable DynamoDB error, as the local engine returns under concurrent transactions.
+    return unavailable(`${operation} on \`${tableName}\` failed with HTTP ${httpStatus} from DynamoDB; retry the request.`, error);
+  }
   const retryable = ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable"];
   if (retryable.includes(name)) {
     return unavailable(`${operation} on \`${tableName}\` was throttled (${name}); retry the request.`, error);

@@ -62,6 +62,14 @@ describe("bad input", function () {
       assertOAuthError(await token(`grant_type=refresh_token&refresh_token=garbage&client_id=${RP.clientId}&client_secret=${RP.clientSecret}`), "invalid_grant", 400);
     });
 
+    it("rejects a refresh without the confidential client's secret", async () => {
+      assertOAuthError(await token(`grant_type=refresh_token&refresh_token=anything&client_id=${RP.clientId}`), "invalid_client", 401);
+    });
+
+    it("rejects a code exchange without the confidential client's secret", async () => {
+      assertOAuthError(await token(`grant_type=authorization_code&code=anything&code_verifier=${"v".repeat(43)}&client_id=${RP.clientId}`), "invalid_client", 401);
+    });
+
     it("rejects malformed JSON", async () => {
       assertOAuthError(await token("{not json", "application/json"), "invalid_request", 400);
     });
