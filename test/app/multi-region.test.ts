@@ -31,7 +31,7 @@ describe("active-active across regions", function () {
   /** Client configuration whose token endpoint is `tokenRegion`'s own host. */
   async function clientFor(tokenRegion: LocalRegion): Promise<oidc.Configuration> {
     const config = await oidc.discovery(new URL(`${east.baseUrl}/`), RP.clientId, RP.clientSecret, oidc.ClientSecretPost(RP.clientSecret), { execute: [oidc.allowInsecureRequests] });
-    const metadata = { ...config.serverMetadata(), token_endpoint: `${tokenRegion.baseUrl}/oauth/token` } as oidc.ServerMetadata;
+    const metadata = { ...config.serverMetadata(), token_endpoint: `${tokenRegion.baseUrl}/oauth/token` } as unknown as oidc.ServerMetadata;
     const moved = new oidc.Configuration(metadata, RP.clientId, RP.clientSecret, oidc.ClientSecretPost(RP.clientSecret));
     oidc.allowInsecureRequests(moved);
     return moved;
