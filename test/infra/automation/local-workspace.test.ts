@@ -40,11 +40,24 @@ describe("inlineProgram", () => {
     setStackConfig(baseConfig());
 
     await inlineProgram();
-    await settle();
+    await settleAt(expected.length);
 
     assert.deepEqual(registeredUrns(), expected);
   });
 });
+
+/**
+ * Waits for registrations to settle, then up to 5 s more while fewer than
+ * `count` are registered. settle() alone can return early on a loaded machine,
+ * when registration pauses for longer than its quiet period.
+ */
+async function settleAt(count: number): Promise<void> {
+  await settle();
+  const deadline = Date.now() + 5000;
+  while (registeredUrns().length < count && Date.now() < deadline) {
+    await settle();
+  }
+}
 
 /** Records the Automation API Stack calls LocalStack makes, over an in-memory config. */
 function recordingStack(stored: Record<string, { value: string; secret?: boolean }>) {
