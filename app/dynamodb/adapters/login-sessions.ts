@@ -36,16 +36,15 @@ export async function extendLoginSession(table: DynamoTable, tenantId: string, l
   });
 }
 
-/** Attempts before writeExtendingLoginSession gives up; each lost race means another writer extended the login session. */
+/** Attempts before writeExtendingLoginSession gives up; each lost race means another writer extended the login session at least as far. */
 const MAX_EXTENSION_ATTEMPTS = 10;
 
 /**
  * Runs `writes` and the extension of a login session to `expiresAt` as one
  * transaction, so the items written do not outlive the login session they
- * point to. The extension is conditioned on the expiry read just before it.
- * When a concurrent writer changed that expiry, the transaction is retried
- * with a fresh read, which needs no extension once the other writer's
- * expiry is at least as late.
+ * point to. The extension only applies while the stored expiry is earlier.
+ * When a concurrent writer extended the login session at least as far first,
+ * the transaction is cancelled and retried without the extension.
  */
 export async function writeExtendingLoginSession(
   table: DynamoTable,
@@ -87,16 +86,16 @@ async function loginSessionExtension(table: DynamoTable, tenantId: string, login
   const key = loginSessionModel.key(tenantId, loginId);
   const current = await table.get(key, { consistent: true });
   if (!current || current.type !== loginSessionModel.type) return undefined;
-  const seen = typeof current.expiresAt === "number" ? current.expiresAt : undefined;
-  if (seen !== undefined && seen >= ttl) return undefined;
+  if (typeof current.expiresAt === "number" && current.expiresAt >= ttl) return undefined;
 
+  // The condition is the invariant itself, so an extension by another writer to an earlier time does not cancel this one.
   return {
     Update: {
       Key: key,
       UpdateExpression: `SET #data.#expires = :expires, expiresAt = :ttl, ${BUMP_REVISION.clause}`,
-      ConditionExpression: seen === undefined ? "attribute_exists(pk) AND attribute_not_exists(expiresAt)" : "expiresAt = :seen",
+      ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt < :ttl)",
       ExpressionAttributeNames: { "#data": "data", "#expires": "expires_at" },
-      ExpressionAttributeValues: { ":expires": expiresAt, ":ttl": ttl, ...(seen === undefined ? {} : { ":seen": seen }), ...BUMP_REVISION.values },
+      ExpressionAttributeValues: { ":expires": expiresAt, ":ttl": ttl, ...BUMP_REVISION.values },
     },
   } as unknown as TransactItem;
 }

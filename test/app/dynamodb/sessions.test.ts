@@ -77,23 +77,36 @@ describe("sessions adapter", () => {
       assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(first));
     });
 
-    it("retries the extension while other sessions keep extending the parent", async () => {
+    it("keeps its extension when another session extended the parent less far", async () => {
       const { data } = fixture();
       const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(60) }));
-      const gate = gateCommands(fixture(), (name, input) => name === "TransactWriteItemsCommand" && input.includes('"sess-slow"'), 3);
+      const gate = gateCommands(fixture(), (name, input) => name === "TransactWriteItemsCommand" && input.includes('"sess-slow"'));
       const slowExpiry = isoIn(5000);
       const slow = data.sessions.create(TENANT_A, sessionInsert("sess-slow", login.id, { expires_at: slowExpiry }));
 
-      // Each time the slow create is about to commit, another session extends the parent first.
-      for (let round = 0; round < 3; round++) {
-        await gate.held();
-        await data.sessions.create(TENANT_A, sessionInsert(`sess-${round}`, login.id, { expires_at: isoIn(1000 + round * 100) }));
-        gate.release();
-      }
+      await gate.held();
+      await data.sessions.create(TENANT_A, sessionInsert("sess-quick", login.id, { expires_at: isoIn(1000) }));
+      gate.release();
       await slow;
 
       assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(slowExpiry));
-      assert.equal((await data.sessions.list(TENANT_A)).sessions.length, 4);
+      assert.equal((await data.sessions.list(TENANT_A)).sessions.length, 2);
+    });
+
+    it("retries without shortening when another session extended the parent further", async () => {
+      const { data } = fixture();
+      const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(60) }));
+      const gate = gateCommands(fixture(), (name, input) => name === "TransactWriteItemsCommand" && input.includes('"sess-slow"'));
+      const slow = data.sessions.create(TENANT_A, sessionInsert("sess-slow", login.id, { expires_at: isoIn(1000) }));
+
+      await gate.held();
+      const quickExpiry = isoIn(5000);
+      await data.sessions.create(TENANT_A, sessionInsert("sess-quick", login.id, { expires_at: quickExpiry }));
+      gate.release();
+      await slow;
+
+      assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(quickExpiry));
+      assert.ok(await data.sessions.get(TENANT_A, "sess-slow"));
     });
 
     it("creates the session when the parent login session is missing", async () => {
