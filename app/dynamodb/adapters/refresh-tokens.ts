@@ -5,7 +5,7 @@ import { composeKey, SCHEMA_VERSION } from "../item.js";
 import { loginSessionRefreshTokenPointer, refreshTokenModel } from "../keys.js";
 import { BUMP_REVISION, liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
-import { extendLoginSession, latestExpiry, writeExtendingLoginSession } from "./login-sessions.js";
+import { extendLoginSession, latestExpiry } from "./login-sessions.js";
 
 export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAdapter {
   const tokens = new Repository<RefreshToken>(table, refreshTokenModel);
@@ -52,7 +52,11 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
         const pointer = { ...loginSessionRefreshTokenPointer(tenantId, token.login_id, token.id), type: "refresh-token-pointer", v: SCHEMA_VERSION, tenant_id: tenantId, data: { id: token.id }, expiresAt: refreshTokenModel.expiresAt?.(token) };
         writes.push({ Put: { Item: pointer } } as unknown as TransactItem);
       }
-      await writeExtendingLoginSession(table, tenantId, token.login_id, latestExpiry(token), writes, `A refresh token with id \`${token.id}\` already exists.`);
+      await table.transactWrite(writes, `A refresh token with id \`${token.id}\` already exists.`);
+      // A second request, as UpdateRefreshTokenOptions allows for the bump. In the token's transaction the
+      // extension would make concurrent refreshes of one login session contend on its item; on moto they failed with 500s.
+      const latest = latestExpiry(token);
+      if (token.login_id && latest) await extendLoginSession(table, tenantId, token.login_id, latest);
       return token;
     },
     get: (tenantId, id) => tokens.get(tenantId, id, { consistent: true }),
