@@ -125,7 +125,7 @@ export class LambdaService extends pulumi.ComponentResource {
 
   private createApi(name: string, args: LambdaServiceArgs): aws.apigatewayv2.Api {
     const { region } = args;
-    // No corsConfiguration: API Gateway would then answer preflights itself and drop the
+    // No corsConfiguration: API Gateway would then respond to preflight requests itself and drop the
     // app's CORS headers, so the app applies AUTHHERO_ALLOWED_ORIGINS on Lambda and Fargate alike.
     const api = new aws.apigatewayv2.Api(childName(name, region, "api"), { protocolType: "HTTP" }, { parent: this });
 
