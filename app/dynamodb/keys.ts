@@ -150,6 +150,11 @@ export const loginSessionModel: EntityModel<LoginSession> = {
 };
 
 /** Points from a login session to a refresh token issued under it. */
+/** The gsi2 partition listing a user's sessions. */
+export function userSessionsPartition(tenantId: string, userId: string): string {
+  return composeKey(tenantId, "user-session", userId);
+}
+
 export function loginSessionRefreshTokenPointer(tenantId: string, loginId: string, tokenId: string): ItemKey {
   return { pk: primary(tenantId, "login-session", loginId).pk, sk: `refresh-token#${tokenId}` };
 }
@@ -161,7 +166,7 @@ export const sessionModel: EntityModel<Session> = {
   indexKeys: (tenantId, session) => ({
     gsi1pk: composeKey(tenantId, "session"),
     gsi1sk: createdOrder(session, session.id),
-    gsi2pk: composeKey(tenantId, "user-session", session.user_id),
+    gsi2pk: userSessionsPartition(tenantId, session.user_id),
     gsi2sk: createdOrder(session, session.id),
   }),
   expiresAt: (session) => latestTtl(ttlFromIso(session.expires_at), ttlFromIso(session.idle_expires_at)),

@@ -1,5 +1,16 @@
 import assert from "node:assert/strict";
-import { startTestServer, type TestServer } from "../support/test-server.js";
+import * as oidc from "openid-client";
+import { LoginDriver } from "../support/login-driver.js";
+import { RP, startTestServer, type TestServer } from "../support/test-server.js";
+
+async function signInForRefreshToken(baseUrl: string, username: string, password: string): Promise<string> {
+  const config = await oidc.discovery(new URL(`${baseUrl}/`), RP.clientId, RP.clientSecret, oidc.ClientSecretPost(RP.clientSecret), { execute: [oidc.allowInsecureRequests] });
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: RP.redirectUri, scope: "openid offline_access", state: "s", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+  const { url: callback } = await new LoginDriver().signIn(url.toString(), username, password);
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: "s" });
+  return tokens.refresh_token!;
+}
 
 /**
  * Each resource family through /api/v2 with a management token: create,
@@ -64,6 +75,27 @@ describe("management API", function () {
       assert.equal((await call("GET", `/users/${encodeURIComponent(ids[2]!)}`)).status, 404);
       const emailFreed = await call("POST", "/users", { email: "cat@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" });
       assert.equal(emailFreed.status, 201, "deleting a user frees its email");
+    });
+
+    it("deleting a user ends its refresh tokens", async () => {
+      const body = { username: "leaver", email: "leaver@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" };
+      const created = await call("POST", "/users", body);
+      assert.equal(created.status, 201);
+      const userId: string = created.json.user_id;
+      const refreshToken = await signInForRefreshToken(server.baseUrl, "leaver", "Pass-word-123!");
+
+      assert.equal((await call("DELETE", `/users/${encodeURIComponent(userId)}`)).status, 204);
+      // A new account given the same id, as an import or migration may do, must not inherit the old grants.
+      const recreated = await call("POST", "/users", { ...body, user_id: userId.split("|")[1], email: "newcomer@example.com", username: "newcomer" });
+      assert.equal(recreated.status, 201, JSON.stringify(recreated.json));
+      assert.equal(recreated.json.user_id, userId);
+
+      const response = await fetch(`${server.baseUrl}/oauth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: RP.clientId, client_secret: RP.clientSecret }),
+      });
+      assert.equal(response.status, 400);
+      assert.equal(((await response.json()) as { error: string }).error, "invalid_grant");
     });
 
     it("rejects a duplicate email in one connection", async () => {

@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { stampNew } from "../crud.js";
 import { newId } from "../ids.js";
 import { SCHEMA_VERSION, type StoredItem } from "../item.js";
-import { USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userModel, userPartition } from "../keys.js";
+import { loginSessionRefreshTokenPointer, refreshTokenModel, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userModel, userPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
 import { liveFilter, Repository } from "../repository.js";
@@ -67,10 +67,13 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
     remove: async (tenantId, id) => {
       const user = await users.get(tenantId, id);
       if (!user) return false;
-      // NOTE: sessions and refresh tokens of a removed user are not deleted here; they expire by TTL.
       const owned = await table.queryAll({ partitionKey: userPartition(tenantId, id) });
-      const keys = [...owned, ...lookupItems(tenantId, user)].map(({ pk, sk }) => ({ pk, sk }));
-      await table.batchDelete(keys);
+      const signIns = await signInItems(table, tenantId, id);
+      const userKey = userModel.key(tenantId, id);
+      const keys = [...owned, ...lookupItems(tenantId, user), ...signIns].map(({ pk, sk }) => ({ pk, sk }));
+      // The user goes last, so an interrupted removal can be repeated and finds what is left.
+      await table.batchDelete(keys.filter((key) => key.pk !== userKey.pk || key.sk !== userKey.sk));
+      await table.batchDelete([userKey]);
       return true;
     },
     unlink: async (tenantId, id, provider, linkedUserId) => {
@@ -87,6 +90,23 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       );
     },
   };
+}
+
+/**
+ * The user's sessions, and the refresh tokens issued under their login
+ * sessions with the pointers to them. A token of a removed user must not
+ * outlive it: a new user given the same id would inherit its grants.
+ */
+async function signInItems(table: DynamoTable, tenantId: string, userId: string): Promise<StoredItem[]> {
+  const sessions = await table.queryAll({ index: "gsi2", partitionKey: userSessionsPartition(tenantId, userId) });
+  const loginIds = [...new Set(sessions.map((session) => session.data?.login_session_id).filter((loginId): loginId is string => typeof loginId === "string"))];
+  const items: StoredItem[] = [...sessions];
+  for (const loginId of loginIds) {
+    const pointers = await table.queryAll({ partitionKey: loginSessionRefreshTokenPointer(tenantId, loginId, "").pk, sortKeyPrefix: "refresh-token#" });
+    items.push(...pointers);
+    items.push(...pointers.map((pointer) => ({ ...refreshTokenModel.key(tenantId, String(pointer.data.id)) }) as StoredItem));
+  }
+  return items;
 }
 
 /**
