@@ -39,6 +39,14 @@ const HASHED_WIDGET_CHUNK = /\/widget\/p-[\w-]+(\.entry)?\.js$/;
 /** AWS managed cache policy "Managed-CachingOptimized". */
 const CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 
+/**
+ * AWS managed response headers policy "CORS-and-SecurityHeadersPolicy":
+ * `Access-Control-Allow-Origin: *` plus security headers. The login pages
+ * load the widget as module scripts, which browsers fetch in CORS mode, so
+ * without it a page on the auth domain cannot run assets from this CDN.
+ */
+const CORS_AND_SECURITY_HEADERS_POLICY_ID = "e61eb60c-9c35-4d20-a928-2b84e02af89c";
+
 export interface StaticAssetsArgs {
   readonly region: Region;
   /** Directory whose files are uploaded with their relative paths as keys. */
@@ -95,6 +103,7 @@ export class StaticAssets extends pulumi.ComponentResource {
         allowedMethods: ["GET", "HEAD"],
         cachedMethods: ["GET", "HEAD"],
         cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+        responseHeadersPolicyId: CORS_AND_SECURITY_HEADERS_POLICY_ID,
         compress: true,
       },
       restrictions: { geoRestriction: { restrictionType: "none" } },

@@ -205,6 +205,13 @@ describe("components", () => {
       assert.equal(distribution.inputs.defaultCacheBehavior.viewerProtocolPolicy, "redirect-to-https");
     });
 
+    it("allows cross-origin module scripts", () => {
+      const distribution = only(result, "aws:cloudfront/distribution:Distribution");
+
+      // AWS managed policy CORS-and-SecurityHeadersPolicy.
+      assert.equal(distribution.inputs.defaultCacheBehavior.responseHeadersPolicyId, "e61eb60c-9c35-4d20-a928-2b84e02af89c");
+    });
+
     it("uploads AuthHero's login assets under u/", () => {
       const keys = resourcesOf(result.resources, "aws:s3/bucketObjectv2:BucketObjectv2").map((object) => object.inputs.key);
 
