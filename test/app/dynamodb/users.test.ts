@@ -370,6 +370,19 @@ describe("users adapter", () => {
   });
 
   describe("tenant isolation", () => {
+    it("keeps tenants apart whose ids contain key separators", async () => {
+      const { data } = fixture();
+      // Unescaped, the key of user `u` in tenant `t#user#v` would read like a key in tenant `t`.
+      await data.users.create("t", userInsert({ user_id: "v#user#u", email: "plain@example.com" }));
+      await data.users.create("t#user#v", userInsert({ user_id: "u", email: "tricky@example.com" }));
+
+      assert.deepEqual((await data.users.list("t")).users.map((user) => user.email), ["plain@example.com"]);
+      assert.deepEqual((await data.users.list("t#user#v")).users.map((user) => user.email), ["tricky@example.com"]);
+      assert.equal(await data.users.get("t", "v#user#u").then((user) => user?.email), "plain@example.com");
+      assert.equal(await data.users.get("t#user#v", "u").then((user) => user?.email), "tricky@example.com");
+      assert.equal(await data.users.get("t", "u"), null);
+    });
+
     it("keeps get, list, update and remove within the tenant", async () => {
       const { data } = fixture();
       await data.users.create(TENANT_A, userInsert({ user_id: "auth2|same", email: "a@example.com", name: "A", password: { hash: "hash-a", algorithm: "bcrypt" } }));
