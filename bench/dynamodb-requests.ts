@@ -110,7 +110,7 @@ async function count(server: BenchServer, step: () => Promise<unknown>) {
   };
 }
 
-/** The test relying party, configured without discovery so that setting it up sends no request. */
+/** Configures the test relying party without discovery, so that setting it up sends no request. */
 function relyingParty(server: BenchServer): oidc.Configuration {
   const config = new oidc.Configuration(
     { issuer: `${server.baseUrl}/`, token_endpoint: `${server.baseUrl}/oauth/token`, authorization_endpoint: `${server.baseUrl}/authorize`, jwks_uri: `${server.baseUrl}/.well-known/jwks.json` },

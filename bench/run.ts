@@ -1,45 +1,85 @@
 import { writeFile } from "node:fs/promises";
-import { arch, cpus, platform } from "node:os";
+import { arch, cpus, platform, totalmem } from "node:os";
+import { measureBundlesAndColdStart } from "./cold-start.js";
 import { measureDynamoDbRequests, measureLoginScaling, shutdown, type FlowCount } from "./dynamodb-requests.js";
+import { measureThroughput } from "./throughput.js";
 
 /** AUTHHERO_CACHE_TTL_SECONDS for the cached runs: the app's default. */
 const CACHE_TTL_SECONDS = 30;
 const ADDED_USERS = 999;
+const COLD_START_RUNS = 10;
+
+interface Row {
+  section: string;
+  measure: string;
+  result: string;
+  detail: string;
+}
 
 /**
- * `npm run bench`: runs the benchmarks, prints one table, and writes
- * bench/results.json. Request and item counts are exact.
+ * `npm run bench`: runs every benchmark, prints one table, and writes
+ * bench/results.json. Request and item counts are exact; timings are only
+ * meaningful as ratios to the baseline measured in the same run.
  */
 async function main(): Promise<void> {
   const uncached = await measureDynamoDbRequests(0);
   const cached = await measureDynamoDbRequests(CACHE_TTL_SECONDS);
   const scaling = await measureLoginScaling(CACHE_TTL_SECONDS, ADDED_USERS);
+  const { bundles, coldStart } = await measureBundlesAndColdStart(COLD_START_RUNS);
+  const throughput = await measureThroughput(CACHE_TTL_SECONDS);
   await shutdown();
 
-  const rows = cached.map((count, index) => requestRow(count, uncached[index]!));
-  for (const entry of scaling) rows.push({ measure: `login, ${entry.users} user(s), warm`, "no cache": "", cached: String(entry.requests), detail: `items read ${entry.itemsRead}, items returned ${entry.itemsReturned}` });
+  const rows: Row[] = [
+    ...cached.map((count, index) => requestRow(count, uncached[index]!)),
+    ...scaling.map((entry) => ({ section: "items per login", measure: `${entry.users} user(s) in the tenant`, result: `${entry.itemsRead} items read`, detail: `${entry.requests} requests, ${entry.itemsReturned} items returned` })),
+    ...Object.entries(bundles).map(([name, size]) => ({ section: "Lambda bundle", measure: name, result: `${kilobytes(size.rawBytes)} raw, ${kilobytes(size.gzipBytes)} gzip`, detail: topPackages(size.byPackage) })),
+    ...(["app", "baseline", "authheroOnly", "authheroInit", "appSdkExternal"] as const).map((name) => ({
+      section: "cold start (median)",
+      measure: name,
+      result: `${coldStart.processToFirstResponseMs[name]} ms to first response`,
+      detail: `${coldStart.processToLoadedMs[name]} ms to handler loaded`,
+    })),
+    { section: "cold start (median)", measure: "app / baseline", result: `${coldStart.ratios.firstResponse}x first response`, detail: `${coldStart.ratios.loaded}x handler loaded` },
+    ...throughput.map((entry) => ({
+      section: "throughput (loopback)",
+      measure: entry.target,
+      result: `${entry.requestsPerSecond} req/s`,
+      detail: `p50 ${entry.p50Ms} ms, p99 ${entry.p99Ms} ms, non-2xx ${entry.non2xx}, errors ${entry.errors}${entry.failedDeferredWrites ? `, failed deferred writes ${entry.failedDeferredWrites}` : ""}`,
+    })),
+  ];
   console.table(rows);
 
   const results = {
     generatedAt: new Date().toISOString(),
-    machine: { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model },
-    engine: "moto_server (local DynamoDB engine), one table, one tenant, tenant given by AUTHHERO_TENANT_ID",
+    machine: { node: process.version, platform: platform(), arch: arch(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem() },
+    engine: "moto_server (local DynamoDB engine), one table per measurement, one tenant, tenant given by AUTHHERO_TENANT_ID",
     cacheTtlSeconds: CACHE_TTL_SECONDS,
     dynamodbRequestsPerFlow: { uncached, cached },
     loginScaling: scaling,
+    lambdaBundles: bundles,
+    coldStart,
+    throughput,
   };
   await writeFile(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   console.log("wrote bench/results.json");
 }
 
-function requestRow(count: FlowCount, uncached: FlowCount) {
+function requestRow(count: FlowCount, uncached: FlowCount): Row {
   const methods = Object.entries(count.byMethod).map(([method, n]) => `${method} ${n}`).join(", ");
   return {
-    measure: `${count.flow}, ${count.run}`,
-    "no cache": String(uncached.total),
-    cached: String(count.total),
+    section: `DynamoDB requests, ${count.run}`,
+    measure: count.flow,
+    result: `${count.total} cached, ${uncached.total} uncached`,
     detail: methods || "-",
   };
+}
+
+function kilobytes(bytes: number): string {
+  return `${Math.round(bytes / 1024)} KiB`;
+}
+
+function topPackages(byPackage: Record<string, number>): string {
+  return Object.entries(byPackage).slice(0, 3).map(([name, bytes]) => `${name} ${kilobytes(bytes)}`).join(", ");
 }
 
 main().catch((error: unknown) => {
