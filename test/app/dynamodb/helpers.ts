@@ -47,6 +47,9 @@ export async function assertHttpError(promise: Promise<unknown>, status: number,
   return caught;
 }
 
+/** Numbers test middleware so that one client can carry several; the SDK rejects duplicate names. */
+let middlewareCount = 0;
+
 export const TENANT_A = "tenant-a";
 export const TENANT_B = "tenant-b";
 
@@ -80,7 +83,7 @@ export function failFirstCommandMentioning(fixture: AdapterFixture, marker: stri
       }
       return next(args);
     },
-    { step: "initialize", name: "testFailFirstCommandMentioning" },
+    { step: "initialize", name: `testFailFirstCommandMentioning${++middlewareCount}` },
   );
 }
 
@@ -114,7 +117,7 @@ export function gateCommands(fixture: AdapterFixture, matches: (commandName: str
       }
       return next(args);
     },
-    { step: "initialize", name: "testGateCommands" },
+    { step: "initialize", name: `testGateCommands${++middlewareCount}` },
   );
 
   return {
