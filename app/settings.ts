@@ -51,8 +51,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   const issuer = env.AUTHHERO_ISSUER ?? "";
   if (!isHttpUrl(issuer)) problems.push(`\`AUTHHERO_ISSUER\` is \`${issuer}\`; it must be the public http(s) URL of the server, such as \`https://auth.example.com/\`.`);
 
-  const endpoint = env.AUTHHERO_DYNAMODB_ENDPOINT || undefined;
-  if (endpoint !== undefined && !isHttpUrl(endpoint)) problems.push(`\`AUTHHERO_DYNAMODB_ENDPOINT\` is \`${endpoint}\`; it must be an http(s) URL or unset for AWS.`);
+  // `aws` and unset both mean DynamoDB in AWS; only `npm start` gives unset another meaning.
+  const endpoint = env.AUTHHERO_DYNAMODB_ENDPOINT && env.AUTHHERO_DYNAMODB_ENDPOINT !== "aws" ? env.AUTHHERO_DYNAMODB_ENDPOINT : undefined;
+  if (endpoint !== undefined && !isHttpUrl(endpoint)) problems.push(`\`AUTHHERO_DYNAMODB_ENDPOINT\` is \`${endpoint}\`; it must be an http(s) URL, or \`aws\` for DynamoDB in AWS.`);
 
   const allowedOrigins = (env.AUTHHERO_ALLOWED_ORIGINS ?? "").split(",").map((origin) => origin.trim()).filter(Boolean);
   for (const origin of allowedOrigins) {

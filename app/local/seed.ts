@@ -15,6 +15,8 @@ export interface SeedOptions {
 
 export interface SeedResult {
   tenantId: string;
+  /** False when the admin user already existed, so its password was left as it was. */
+  adminCreated: boolean;
   adminUserId: string;
   defaultClientId: string;
   defaultClientSecret: string;
@@ -45,7 +47,14 @@ export const ROTATING_REFRESH_TOKENS = {
  * whatever already exists, so running it again changes nothing.
  */
 export async function seedTenant(data: DataAdapters, options: SeedOptions): Promise<SeedResult> {
+  const defaultClientId = `${options.tenantId}-default`;
+  const owner = await data.clients.getByClientId(defaultClientId);
+  if (owner && owner.tenant_id !== options.tenantId) {
+    throw new Error(`Client id \`${defaultClientId}\` already belongs to tenant \`${owner.tenant_id}\`; choose another tenant id.`);
+  }
+  const { users: existingAdmins } = await data.users.list(options.tenantId, { q: `username:${options.adminUsername}` });
   const result = await seed(data, {
+    clientId: defaultClientId,
     tenantId: options.tenantId,
     tenantName: options.tenantId,
     adminUsername: options.adminUsername,
@@ -67,11 +76,14 @@ export async function seedTenant(data: DataAdapters, options: SeedOptions): Prom
       // package, which the npm registry does not serve in a version AuthHero
       // accepts; without it they are blank, so seeded clients use `/u`.
       client_metadata: { ...client.client_metadata, universal_login_version: "1" },
+      // These are the deployment's own applications; third-party clients would need the optional consent store.
+      is_first_party: true,
     });
   }
   const management = clients.find((client) => client.app_type === "non_interactive" && client.grant_types?.includes("client_credentials"));
   return {
     tenantId: result.tenantId,
+    adminCreated: existingAdmins.length === 0,
     adminUserId: result.userId,
     defaultClientId: result.clientId,
     defaultClientSecret: result.clientSecret,

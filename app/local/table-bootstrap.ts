@@ -13,7 +13,13 @@ import { KEY_ATTRIBUTES, TABLE_SCHEMA } from "../dynamodb/schema.js";
  * client; in AWS, Pulumi creates the table instead.
  */
 export async function ensureTable(options: { endpoint?: string; region: string; tableName: string }): Promise<"created" | "exists"> {
-  const client = new DynamoDBClient({ region: options.region, endpoint: options.endpoint });
+  // Bounded like the app's client, so an endpoint that never answers fails instead of hanging.
+  const client = new DynamoDBClient({
+    region: options.region,
+    endpoint: options.endpoint,
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 5000, throwOnRequestTimeout: true },
+  });
   try {
     await client.send(
       new CreateTableCommand({
