@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Hono } from "hono";
 import { redirectAssetRoutes } from "./assets.js";
 import { withReadThroughCache } from "./cache/cached-adapter.js";
+import { trackPendingWrites } from "./deferred/pending-writes.js";
 import { createApp } from "./create-app.js";
 import { createDynamoDbAdapter } from "./dynamodb/adapter.js";
 import { createDocumentClient, type DynamoDbClientOptions } from "./dynamodb/client.js";
@@ -17,6 +18,8 @@ export interface Runtime {
   app: Hono;
   dataAdapter: DataAdapters;
   logger: Logger;
+  /** Waits for writes AuthHero left running after a response, such as audit logs. A Lambda handler awaits it before returning. */
+  settlePendingWrites(): Promise<void>;
 }
 
 /**
@@ -41,7 +44,9 @@ export function createRuntime(settings: AppSettings, options: RuntimeOptions = {
   const multiRegion = settings.consistency === "eventual" && Object.keys(settings.regionEndpoints).length > 1;
   const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName });
   const tableAdapter = options.instrumentAdapter?.(rawAdapter) ?? rawAdapter;
-  const dataAdapter = withPatchFieldGuard(withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds }));
+  const cachedAdapter = withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds });
+  const pendingWrites = trackPendingWrites(withPatchFieldGuard(cachedAdapter));
+  const dataAdapter = pendingWrites.adapters;
   const app = createApp({
     dataAdapter,
     issuer: settings.issuer,
@@ -53,5 +58,5 @@ export function createRuntime(settings: AppSettings, options: RuntimeOptions = {
     regionRouting: multiRegion ? { region: settings.region, regionEndpoints: settings.regionEndpoints, failurePolicy: settings.forwardFailure } : undefined,
     assets: options.assets ?? (settings.assetsUrl ? redirectAssetRoutes(settings.assetsUrl) : undefined),
   });
-  return { app: app as unknown as Hono, dataAdapter, logger };
+  return { app: app as unknown as Hono, dataAdapter, logger, settlePendingWrites: pendingWrites.settle };
 }
