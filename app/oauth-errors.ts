@@ -25,7 +25,8 @@ export function oauthErrors(): MiddlewareHandler {
 
     const grantType = c.req.path === "/oauth/token" ? await readGrantType(c.req.raw.clone(), contentType) : undefined;
     await next();
-    if (c.res.status < 400 || c.res.status >= 500) return;
+    // A 404 is a missing route or resource, not an OAuth error; 5xx bodies are already ours.
+    if (c.res.status < 400 || c.res.status >= 500 || c.res.status === 404) return;
     // Login pages render their own errors for people; only machine-readable responses are rewritten.
     if (c.res.headers.get("content-type")?.includes("text/html")) return;
 
@@ -37,10 +38,12 @@ export function oauthErrors(): MiddlewareHandler {
       replaceResponse(c, new Response(body, { status: statusFor(parsed.error), headers }));
       return;
     }
-    const normalized = describe(parsed, body, grantType);
+    const normalized = describe(parsed, body, c.req.path, grantType);
     const headers = new Headers(c.res.headers);
     headers.set("content-type", "application/json");
     headers.delete("content-length");
+    // RFC 6750 section 3: a rejected bearer token names the scheme and the error.
+    if (normalized.error === "invalid_token") headers.set("www-authenticate", `Bearer error="invalid_token", error_description="${normalized.error_description.replace(/"/g, "'")}"`);
     replaceResponse(c, new Response(JSON.stringify(normalized), { status: statusFor(normalized.error, c.res.status), headers }));
   };
 }
@@ -50,20 +53,47 @@ interface OAuthError {
   error_description: string;
 }
 
-function describe(parsed: Record<string, unknown> | undefined, body: string, grantType: string | undefined): OAuthError {
-  const zod = parsed?.error as { name?: string } | undefined;
+function describe(parsed: Record<string, unknown> | undefined, body: string, path: string, grantType: string | undefined): OAuthError {
+  const zod = parsed?.error as { name?: string; message?: string } | undefined;
   if (zod?.name === "ZodError") {
-    if (grantType === undefined) return { error: "invalid_request", error_description: "`grant_type` is missing; send authorization_code, refresh_token or client_credentials." };
-    if (!SUPPORTED_GRANTS.includes(grantType)) {
-      return { error: "unsupported_grant_type", error_description: `\`grant_type\` \`${grantType.slice(0, 80)}\` is not supported; use ${SUPPORTED_GRANTS.join(", ")}.` };
+    const fields = zodIssuePaths(zod.message);
+    if (path === "/oauth/token") {
+      if (grantType === undefined) return { error: "invalid_request", error_description: "`grant_type` is missing; send authorization_code, refresh_token or client_credentials." };
+      if (!SUPPORTED_GRANTS.includes(grantType)) {
+        return { error: "unsupported_grant_type", error_description: `\`grant_type\` \`${grantType.slice(0, 80)}\` is not supported; use ${SUPPORTED_GRANTS.join(", ")}.` };
+      }
     }
-    return { error: "invalid_request", error_description: `The ${grantType} request is missing a required parameter or has an invalid one.` };
+    const named = fields.length > 0 ? `: check ${fields.map((field) => `\`${field}\``).join(", ")}` : "";
+    return { error: "invalid_request", error_description: `The request is missing a required parameter or has an invalid one${named}.` };
   }
   const message = typeof parsed?.message === "string" ? parsed.message : body.trim().slice(0, 300) || "The request was rejected.";
+  if (path === "/userinfo") return { error: "invalid_token", error_description: message };
   if (/client/i.test(message) && /(not found|invalid|credentials|secret)/i.test(message)) return { error: "invalid_client", error_description: message };
   if (/(code|refresh token|grant)/i.test(message)) return { error: "invalid_grant", error_description: message };
   if (/token/i.test(message) && /(missing|invalid|expired)/i.test(message)) return { error: "invalid_token", error_description: message };
   return { error: "invalid_request", error_description: message };
+}
+
+/** Field names from a ZodError message (a JSON list of issues), without `grant_type` noise from union branches. */
+function zodIssuePaths(message: string | undefined): string[] {
+  const paths = new Set<string>();
+  const visit = (issues: unknown): void => {
+    if (!Array.isArray(issues)) return;
+    for (const issue of issues as Array<{ path?: unknown[]; errors?: unknown[][] }>) {
+      if (Array.isArray(issue.path) && issue.path.length > 0) paths.add(issue.path.join("."));
+      // For a union such as the token request, only the branches for the grant that was sent are relevant.
+      const branches = issue.errors ?? [];
+      const matching = branches.filter((branch) => Array.isArray(branch) && branch.every((inner) => (inner as { path?: unknown[] }).path?.[0] !== "grant_type"));
+      for (const branch of matching.length > 0 ? matching : branches) visit(branch);
+    }
+  };
+  try {
+    visit(JSON.parse(message ?? "[]"));
+  } catch {
+    return [];
+  }
+  paths.delete("grant_type");
+  return [...paths].slice(0, 5);
 }
 
 function statusFor(error: string, fallback = 400): number {

@@ -149,12 +149,12 @@ export const loginSessionModel: EntityModel<LoginSession> = {
   stampsUpdatedAt: true,
 };
 
-/** Points from a login session to a refresh token issued under it. */
 /** The gsi2 partition listing a user's sessions. */
 export function userSessionsPartition(tenantId: string, userId: string): string {
   return composeKey(tenantId, "user-session", userId);
 }
 
+/** Points from a login session to a refresh token issued under it. */
 export function loginSessionRefreshTokenPointer(tenantId: string, loginId: string, tokenId: string): ItemKey {
   return { pk: primary(tenantId, "login-session", loginId).pk, sk: `refresh-token#${tokenId}` };
 }

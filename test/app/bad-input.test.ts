@@ -41,7 +41,9 @@ describe("bad input", function () {
     });
 
     it("rejects an authorization_code request without a code", async () => {
-      assertOAuthError(await token(`grant_type=authorization_code&client_id=${RP.clientId}&client_secret=${RP.clientSecret}`), "invalid_request", 400);
+      const result = await token(`grant_type=authorization_code&client_id=${RP.clientId}&client_secret=${RP.clientSecret}`);
+      assertOAuthError(result, "invalid_request", 400);
+      assert.match(String(result.body.error_description), /`code`/);
     });
 
     it("rejects an unknown code", async () => {
@@ -82,6 +84,15 @@ describe("bad input", function () {
       assert.equal(((await response.json()) as ErrorBody).error, "invalid_client");
     });
 
+    it("names an invalid response_type", async () => {
+      const response = await fetch(`${server.baseUrl}/authorize?client_id=${RP.clientId}&response_type=bogus&redirect_uri=${encodeURIComponent(RP.redirectUri)}&scope=openid`, { redirect: "manual" });
+      assert.equal(response.status, 400);
+      const body = (await response.json()) as ErrorBody;
+      assert.equal(body.error, "invalid_request");
+      assert.match(String(body.error_description), /response_type/);
+      assert.doesNotMatch(String(body.error_description), /grant_type/);
+    });
+
     it("never redirects to an unregistered redirect URI", async () => {
       const response = await fetch(`${server.baseUrl}/authorize?client_id=${RP.clientId}&response_type=code&redirect_uri=${encodeURIComponent("https://attacker.example/cb")}&scope=openid`, { redirect: "manual" });
       assert.equal(response.status, 400);
@@ -90,6 +101,20 @@ describe("bad input", function () {
       assert.equal(body.error, "invalid_request");
       assert.match(String(body.error_description), /redirect/i);
     });
+  });
+
+  describe("userinfo endpoint", () => {
+    it("rejects a garbage token with 401 invalid_token", async () => {
+      const response = await fetch(`${server.baseUrl}/userinfo`, { headers: { authorization: "Bearer not-a-token" } });
+      assert.equal(response.status, 401);
+      assert.equal(((await response.json()) as ErrorBody).error, "invalid_token");
+      assert.match(response.headers.get("www-authenticate") ?? "", /^Bearer error="invalid_token"/);
+    });
+  });
+
+  it("leaves unknown OAuth paths as 404", async () => {
+    const response = await fetch(`${server.baseUrl}/oauth/not-a-route`, { method: "POST" });
+    assert.equal(response.status, 404);
   });
 
   describe("management API", () => {

@@ -40,7 +40,8 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
           res: Response.json({ error: "invalid_grant", error_description: "The refresh token was already used." }, { status: 400 }),
         });
       }
-      return { ...current, ...patch };
+      const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+      return { ...current, ...defined };
     });
 
   return {
