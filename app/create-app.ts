@@ -1,6 +1,7 @@
 import type { DataAdapters } from "@authhero/adapter-interfaces";
 import { init } from "authhero";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { selfHostedPages } from "./assets.js";
 import { runAsRequest } from "./dynamodb/outage.js";
 import type { HealthProbe } from "./health.js";
@@ -10,6 +11,8 @@ import { oauthErrors } from "./oauth-errors.js";
 import { recordPatchFields } from "./patch-guard.js";
 import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
+
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface AppOptions {
   dataAdapter: DataAdapters;
@@ -44,6 +47,8 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   const app = new Hono<{ Variables: RequestVariables }>();
 
   app.use("*", createRequestContext(options.logger, options.region));
+  // Bodies are read more than once (JSON checks, region routing); 1 MiB is far above any OAuth or management request.
+  app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: "invalid_request", error_description: `The request body exceeds ${MAX_BODY_BYTES} bytes.` }, 413) }));
   // After one DynamoDB call of a request finds the service unavailable the
   // rest fail at once, so an outage fails the request in under 3 seconds
   // however many calls AuthHero makes.

@@ -241,6 +241,9 @@ function mapError(error: unknown, operation: string, tableName: string, partitio
       return concurrentChange(`${operation} on \`${tableName}\` conflicted with a concurrent transaction; retry the request.`, error);
     }
   }
+  if ((error as Error).message?.startsWith("Special numeric value")) {
+    return badRequest(`The request contains a number DynamoDB cannot store (${(error as Error).message}); send finite numbers.`, error);
+  }
   if (name === "ValidationException") {
     // Oversized keys or items and empty attribute names are caller input that DynamoDB cannot store.
     return badRequest(`The request contains a value DynamoDB cannot store (${(error as Error).message}); shorten the identifiers or data.`, error);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
 import { RP, startTestServer, type TestServer } from "../support/test-server.js";
 
 interface ErrorBody {
@@ -70,6 +71,21 @@ describe("bad input", function () {
 
     it("rejects a code exchange without the confidential client's secret", async () => {
       assertOAuthError(await token(`grant_type=authorization_code&code=anything&code_verifier=${"v".repeat(43)}&client_id=${RP.clientId}`), "invalid_client", 401);
+    });
+
+    it("rejects a body over 1 MiB with 413", async () => {
+      // Its own connection: the server answers before reading the whole body and then closes the socket.
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest(`${server.baseUrl}/oauth/token`, { method: "POST", agent: false, headers: { "content-type": "application/x-www-form-urlencoded" } }, (response) => {
+          let text = "";
+          response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+        });
+        request.on("error", reject);
+        request.end(`grant_type=refresh_token&refresh_token=${"a".repeat(1_100_000)}`);
+      });
+      assert.equal(status, 413);
+      assert.equal((JSON.parse(body) as ErrorBody).error, "invalid_request");
     });
 
     it("rejects malformed JSON", async () => {

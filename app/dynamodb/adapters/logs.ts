@@ -18,7 +18,8 @@ const MAX_PER_PAGE = 1000;
 export function createLogsAdapter(table: DynamoTable, retentionDays: number): LogsDataAdapter {
   return {
     create: async (tenantId, insert) => {
-      const log = { ...insert, log_id: (insert as Partial<Log>).log_id ?? newId(), date: insert.date ?? new Date().toISOString() } as Log;
+      // Log fields echo request input, which anyone can make huge; each string is capped so one request cannot write a 400 KB item.
+      const log = truncateStrings({ ...insert, log_id: (insert as Partial<Log>).log_id ?? newId(), date: insert.date ?? new Date().toISOString() }) as Log;
       const item: StoredItem = {
         ...logKey(tenantId, log.log_id),
         gsi1pk: logPartition(tenantId),
@@ -84,4 +85,14 @@ export function createLogsAdapter(table: DynamoTable, retentionDays: number): Lo
 function clampPerPage(perPage: ListParams["per_page"]): number {
   if (perPage === undefined || !Number.isFinite(perPage) || perPage < 1) return DEFAULT_PER_PAGE;
   return Math.min(Math.floor(perPage), MAX_PER_PAGE);
+}
+
+const MAX_LOGGED_STRING = 2048;
+
+/** Copies `value` with every string longer than 2,048 characters cut short and marked. */
+function truncateStrings(value: unknown): unknown {
+  if (typeof value === "string") return value.length > MAX_LOGGED_STRING ? `${value.slice(0, MAX_LOGGED_STRING)}... (${value.length} characters)` : value;
+  if (Array.isArray(value)) return value.map(truncateStrings);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, truncateStrings(inner)]));
+  return value;
 }

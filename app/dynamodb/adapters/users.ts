@@ -59,7 +59,7 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
         return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
       } catch (error) {
         if (error instanceof HTTPException && error.status === 409) {
-          throw new HTTPException(409, { message: `Another user in connection \`${changes.connection ?? "this connection"}\` already has this email, username or phone number.`, cause: error });
+          throw new HTTPException(409, { message: "Another user in the same connection already has this email, username or phone number, or the user changed concurrently; check the values and retry.", cause: error });
         }
         throw error;
       }

@@ -30,6 +30,16 @@ describe("stored data", () => {
     });
   });
 
+  describe("audit log entries", () => {
+    it("cap each string at 2,048 characters", async () => {
+      const { data } = fixture();
+      const log = await data.logs.create(TENANT, { type: "fce", date: new Date().toISOString(), description: "x".repeat(10_000), details: { code: "c".repeat(350_000) }, isMobile: false } as never);
+      const stored = await data.logs.get(TENANT, log.log_id);
+      assert.ok(stored!.description!.length < 2100, `description kept ${stored!.description!.length} characters`);
+      assert.match(String((stored!.details as { code: string }).code), /\.\.\. \(350000 characters\)$/);
+    });
+  });
+
   describe("values DynamoDB cannot store", () => {
     it("reject an oversized key with 400", async () => {
       const { data } = fixture();
