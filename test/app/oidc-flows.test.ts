@@ -17,7 +17,8 @@ describe("OIDC flows end to end", function () {
   });
   after(async () => server?.close());
 
-  async function signIn(scope = "openid profile email offline_access") {
+  /** Signs in through the login forms and returns the redirect carrying the code, with the PKCE verifier. */
+  async function signInForCode(scope: string) {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -31,7 +32,12 @@ describe("OIDC flows end to end", function () {
     });
     const { url } = await new LoginDriver().signIn(authorizationUrl.toString(), ADMIN.username, ADMIN.password);
     assert.ok(url.startsWith(RP.redirectUri), `login should end at the redirect URI, ended at ${url}`);
-    return oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    return { callback: new URL(url), verifier, state, nonce };
+  }
+
+  async function signIn(scope = "openid profile email offline_access") {
+    const { callback, verifier, state, nonce } = await signInForCode(scope);
+    return oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
   }
 
   it("discovery names this server as issuer", () => {
@@ -83,17 +89,8 @@ describe("OIDC flows end to end", function () {
   });
 
   it("concurrent redemptions of one code yield one token", async () => {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const authorizationUrl = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: RP.redirectUri,
-      scope: "openid",
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: "S256",
-      state,
-    });
-    const { url } = await new LoginDriver().signIn(authorizationUrl.toString(), ADMIN.username, ADMIN.password);
-    const code = new URL(url).searchParams.get("code")!;
+    const { callback, verifier } = await signInForCode("openid");
+    const code = callback.searchParams.get("code")!;
     const redeem = () =>
       fetch(`${server.baseUrl}/oauth/token`, {
         method: "POST",
@@ -104,18 +101,9 @@ describe("OIDC flows end to end", function () {
   });
 
   it("an authorization code is redeemed only once", async () => {
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const authorizationUrl = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: RP.redirectUri,
-      scope: "openid",
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: "S256",
-      state,
-    });
-    const { url } = await new LoginDriver().signIn(authorizationUrl.toString(), ADMIN.username, ADMIN.password);
-    await oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: verifier, expectedState: state });
-    await assert.rejects(oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: verifier, expectedState: state }), oidc.ResponseBodyError);
+    const { callback, verifier, state, nonce } = await signInForCode("openid");
+    await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    await assert.rejects(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce }), oidc.ResponseBodyError);
   });
 
   it("client credentials token calls the management API", async () => {
