@@ -1,7 +1,10 @@
+import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { arch, cpus, platform, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
 import { measureBundlesAndColdStart } from "./cold-start.js";
 import { measureDynamoDbRequests, measureLoginScaling, shutdown, type FlowCount } from "./dynamodb-requests.js";
+import type { ProgramEvaluation } from "./program-evaluation.js";
 import { measureThroughput } from "./throughput.js";
 
 /** AUTHHERO_CACHE_TTL_SECONDS for the cached runs: the app's default. */
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
   const { bundles, coldStart } = await measureBundlesAndColdStart(COLD_START_RUNS);
   const throughput = await measureThroughput(CACHE_TTL_SECONDS);
   await shutdown();
+  const programEvaluation = await measureProgramEvaluation();
 
   const rows: Row[] = [
     ...cached.map((count, index) => requestRow(count, uncached[index]!)),
@@ -46,6 +50,12 @@ async function main(): Promise<void> {
       result: `${entry.requestsPerSecond} req/s`,
       detail: `p50 ${entry.p50Ms} ms, p99 ${entry.p99Ms} ms, non-2xx ${entry.non2xx}, errors ${entry.errors}${entry.failedDeferredWrites ? `, failed deferred writes ${entry.failedDeferredWrites}` : ""}`,
     })),
+    ...programEvaluation.map((entry) => ({
+      section: "Pulumi program under mocks",
+      measure: `${entry.regions} region(s)`,
+      result: `${entry.resources} resources`,
+      detail: `median ${entry.medianMs} ms to evaluate, ${entry.globalResources} without a region`,
+    })),
   ];
   console.table(rows);
 
@@ -59,9 +69,22 @@ async function main(): Promise<void> {
     lambdaBundles: bundles,
     coldStart,
     throughput,
+    programEvaluation,
   };
   await writeFile(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   console.log("wrote bench/results.json");
+}
+
+/** Runs bench/program-evaluation.ts in a process of its own, because Pulumi's mocks are global. */
+async function measureProgramEvaluation(): Promise<ProgramEvaluation[]> {
+  const script = fileURLToPath(new URL("./program-evaluation.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const line = stdout.split("\n").find((candidate) => candidate.startsWith("program-evaluation "));
+  if (code !== 0 || !line) throw new Error(`bench/program-evaluation.ts failed with exit code ${code}: ${stdout.slice(-2000)}`);
+  return JSON.parse(line.slice("program-evaluation ".length)) as ProgramEvaluation[];
 }
 
 function requestRow(count: FlowCount, uncached: FlowCount): Row {
