@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { startSerialProxy } from "./serial-proxy.js";
 
 export interface LocalEngine {
   endpoint: string;
@@ -11,8 +12,8 @@ export class EngineMissingError extends Error {}
 const INSTALL_HINT = "Install it with `pip install 'moto[server]'` (Python 3.9 or later) and make sure `moto_server` is on PATH.";
 
 /**
- * Starts moto's DynamoDB server on a free loopback port and waits until it
- * answers. moto is the local engine because it is open source and supports
+ * Starts moto's DynamoDB server on a free loopback port, behind a proxy that
+ * passes it one request at a time, and waits until it answers. moto is the local engine because it is open source and supports
  * transactions and indexes; it does not replicate or expire items.
  */
 export async function startLocalEngine(options: { command?: string; startupTimeoutMs?: number } = {}): Promise<LocalEngine> {
@@ -31,10 +32,17 @@ export async function startLocalEngine(options: { command?: string; startupTimeo
   });
   spawnError.catch(() => undefined);
 
-  const endpoint = `http://127.0.0.1:${port}`;
-  await Promise.race([waitUntilReady(endpoint, options.startupTimeoutMs ?? 20_000), spawnError]);
+  const engineEndpoint = `http://127.0.0.1:${port}`;
+  await Promise.race([waitUntilReady(engineEndpoint, options.startupTimeoutMs ?? 20_000), spawnError]);
   child.removeAllListeners("exit");
-  return { endpoint, stop: () => stopProcess(child) };
+  const proxy = await startSerialProxy(engineEndpoint);
+  return {
+    endpoint: proxy.endpoint,
+    stop: async () => {
+      await proxy.close();
+      await stopProcess(child);
+    },
+  };
 }
 
 async function freePort(): Promise<number> {

@@ -84,8 +84,7 @@ describe("OIDC flows end to end", function () {
       });
     const statuses = (await Promise.all(Array.from({ length: 4 }, refresh))).map((response) => response.status);
     assert.equal(statuses.filter((status) => status === 200).length, 1, `statuses ${statuses.join(",")}`);
-    // The local engine sometimes fails concurrent transactions with an HTML 500, which the adapter reports as 503.
-    assert.ok(statuses.every((status) => status === 200 || status === 400 || status === 503), `statuses ${statuses.join(",")}`);
+    assert.ok(statuses.every((status) => status === 200 || status === 400), `statuses ${statuses.join(",")}`);
   });
 
   it("concurrent redemptions of one code yield one token", async () => {

@@ -1,0 +1,55 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * Passes requests to the local engine one at a time. moto serves requests
+ * on threads without per-item locking, and a failed transaction restores a
+ * copy of the whole table, undoing writes other threads made meanwhile; a
+ * used code could become unused again. DynamoDB applies each request
+ * atomically, so serializing them makes the engine behave like it. Requests
+ * from the app still interleave, so races between requests remain testable.
+ */
+export async function startSerialProxy(target: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const targetUrl = new URL(target);
+  let queue: Promise<void> = Promise.resolve();
+
+  const server: Server = createServer((incoming, outgoing) => {
+    void readBody(incoming).then((body) => {
+      queue = queue.then(
+        () =>
+          new Promise<void>((done) => {
+            const forwarded = httpRequest(
+              { host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+              (response) => {
+                outgoing.writeHead(response.statusCode ?? 502, response.headers);
+                response.pipe(outgoing);
+                response.once("end", () => done());
+                response.once("error", () => done());
+              },
+            );
+            forwarded.once("error", (error) => {
+              if (!outgoing.headersSent) outgoing.writeHead(502, { "content-type": "text/plain" });
+              outgoing.end(`local engine proxy: ${error.message}`);
+              done();
+            });
+            forwarded.end(body);
+          }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readBody(incoming: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
