@@ -1,7 +1,9 @@
 import type { Session, SessionsAdapter } from "@authhero/adapter-interfaces";
 import { stampNew } from "../crud.js";
-import { sessionModel } from "../keys.js";
-import { Repository } from "../repository.js";
+import { sessionModel, userSessionsPartition } from "../keys.js";
+import { paginate } from "../pagination.js";
+import { matchesFilter, parseQuery, requiredEquality } from "../query-filter.js";
+import { liveFilter, Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
 import { extendLoginSession, latestExpiry, writeExtendingLoginSession } from "./login-sessions.js";
 
@@ -23,7 +25,15 @@ export function createSessionsAdapter(table: DynamoTable): SessionsAdapter {
     },
     get: (tenantId, id) => sessions.get(tenantId, id, { consistent: true }),
     list: async (tenantId, params = {}) => {
-      const page = await sessions.list(tenantId, params);
+      const filter = parseQuery(params.q);
+      const userId = requiredEquality(filter, "user_id");
+      if (userId === undefined) {
+        const page = await sessions.list(tenantId, params, filter);
+        return { sessions: page.items, ...page.totals };
+      }
+      // A user's sessions come from their own index partition, not from every session of the tenant.
+      const own = sessions.entities(await table.queryAll({ index: "gsi2", partitionKey: userSessionsPartition(tenantId, userId), filter: liveFilter() }));
+      const page = paginate(own.filter((session) => matchesFilter(session as unknown as Record<string, unknown>, filter)), params, tenantId);
       return { sessions: page.items, ...page.totals };
     },
     update: async (tenantId, id, patch) => {
