@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** What one DynamoDB response contained, as the proxy saw it. */
+/** The operation and item counts of one DynamoDB response, as the proxy saw it. */
 export interface ProxiedCall {
   operation: string;
   /** Items the engine returned (Item, Items, or every table's BatchGetItem responses). */
@@ -11,9 +11,9 @@ export interface ProxiedCall {
 }
 
 /**
- * A loopback HTTP proxy in front of the local engine that records, per
- * request, the operation and how many items the response carried. It lets
- * the benchmark count items read without changing the app's client.
+ * Starts a loopback HTTP proxy in front of the local engine that records,
+ * per request, the operation and how many items the response carried. It
+ * lets the benchmark count items read without changing the app's client.
  */
 export async function startCountingProxy(target: string): Promise<{ endpoint: string; calls: ProxiedCall[]; close(): Promise<void> }> {
   const upstream = new URL(target);

@@ -7,9 +7,9 @@ import { createDocumentClient } from "../app/dynamodb/client.js";
  * they have exactly the items and index keys the app writes.
  *
  * The local engine (moto 5.2) deep-copies the whole table for every
- * TransactWriteItems, so each user create takes longer as the table grows
- * (over 1 s at a few hundred users), and a retry after the SDK's timeout
- * then fails with a 500 because two requests change the table at once.
+ * TransactWriteItems, so each user create takes longer as the table grows,
+ * past the SDK's 1 s timeout at one to two hundred users. The SDK's retry then
+ * failed with a 500, because two requests changed the table at once.
  * For seeding only, this client sends each transaction's puts as a
  * BatchWriteItem instead. That drops their conditions, which is harmless
  * for new users with distinct emails and usernames.

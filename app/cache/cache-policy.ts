@@ -1,5 +1,5 @@
 /**
- * Which adapter reads the read-through cache may answer, by entity (the
+ * The adapter reads the read-through cache may serve, by entity (the
  * DataAdapters property) and method. Everything else reaches DynamoDB on
  * every call. In a cached entity, every method not listed as a read is
  * treated as a write and evicts that entity's entries.
@@ -19,9 +19,9 @@ export interface EntityCachePolicy {
  *
  * Left out on purpose, so always read from the table: per-login state
  * (codes, login sessions, sessions, refresh tokens, passwords,
- * authentication methods), users and their roles, permissions and
- * organizations (so blocking a user or revoking a role takes effect on the
- * next request in every region), audit logs and invites.
+ * authentication methods), audit logs and invites. Users and their roles,
+ * permissions and organizations are left out too, so blocking a user or
+ * revoking a role takes effect on the next request in every region.
  */
 export const CACHE_POLICY: Readonly<Record<string, EntityCachePolicy>> = {
   tenants: { globalReads: ["get", "list"] },
@@ -50,7 +50,7 @@ export const CACHE_POLICY: Readonly<Record<string, EntityCachePolicy>> = {
 };
 
 /**
- * Entities that hold per-login state or secrets; a test checks that the
- * cache never answers for them, whatever CACHE_POLICY says.
+ * Entities that hold per-login state or secrets. The decorator skips them
+ * even if CACHE_POLICY lists them, and a test checks that it does.
  */
 export const NEVER_CACHED: readonly string[] = ["codes", "loginSessions", "sessions", "refreshTokens", "passwords", "authenticationMethods", "users", "logs"];

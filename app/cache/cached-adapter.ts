@@ -9,7 +9,7 @@ export interface ReadThroughCacheOptions {
   maxEntries?: number;
   /** The clock in milliseconds, which tests replace. Default `Date.now`. */
   now?: () => number;
-  /** Called on every cacheable read, with whether the cache answered it (for benchmarks). */
+  /** Called on every cacheable read, with whether it was a cache hit (for benchmarks). */
   onLookup?: (entity: string, method: string, hit: boolean) => void;
 }
 
