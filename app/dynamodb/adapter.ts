@@ -1,11 +1,8 @@
 import type {
   Action,
-  ActionExecutionsAdapter,
-  ActionVersionsAdapter,
   ClientGrant,
   Connection,
   DataAdapters,
-  EmailTemplatesAdapter,
   Flow,
   Form,
   Hook,
@@ -13,11 +10,13 @@ import type {
   HookCodeInsert,
   Invite,
   Organization,
-  OrganizationConnectionsAdapter,
   ResourceServer,
   Role,
 } from "@authhero/adapter-interfaces";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createActionExecutionsAdapter, createActionVersionsAdapter } from "./adapters/actions-history.js";
+import { createEmailTemplatesAdapter } from "./adapters/email-templates.js";
+import { createOrganizationConnectionsAdapter } from "./adapters/organization-connections.js";
 import { createAuthenticationMethodsAdapter } from "./adapters/authentication-methods.js";
 import { createClientConnectionsAdapter } from "./adapters/client-connections.js";
 import { createClientsAdapter } from "./adapters/clients.js";
@@ -46,7 +45,6 @@ import { createUsersAdapter } from "./adapters/users.js";
 import { createCrudAdapter } from "./crud.js";
 import { notImplemented } from "./errors.js";
 import { DynamoTable } from "./table.js";
-import { unimplementedAdapter } from "./unimplemented.js";
 
 export interface DynamoDbAdapterOptions {
   client: DynamoDBDocumentClient;
@@ -62,8 +60,8 @@ export function createDynamoDbAdapter(options: DynamoDbAdapterOptions): DataAdap
 
   const adapters: DataAdapters = {
     actions: createCrudAdapter<Action, Action, "actions">(table, { type: "action", idField: "id", idPrefix: "act", listKey: "actions" }) as unknown as DataAdapters["actions"],
-    actionExecutions: unimplementedAdapter<ActionExecutionsAdapter>("actionExecutions", { create: true, get: true, cleanup: true }),
-    actionVersions: unimplementedAdapter<ActionVersionsAdapter>("actionVersions", { create: true, get: true, list: true, removeForAction: true }),
+    actionExecutions: createActionExecutionsAdapter(table),
+    actionVersions: createActionVersionsAdapter(table),
     authenticationMethods: createAuthenticationMethodsAdapter(table),
     branding: createBrandingAdapter(table),
     clientConnections: createClientConnectionsAdapter(table),
@@ -74,7 +72,7 @@ export function createDynamoDbAdapter(options: DynamoDbAdapterOptions): DataAdap
     customDomains: createCustomDomainsAdapter(table),
     customText: createCustomTextAdapter(table),
     emailProviders: createEmailProvidersAdapter(table),
-    emailTemplates: unimplementedAdapter<EmailTemplatesAdapter>("emailTemplates", { get: true, list: true, create: true, update: true, remove: true }),
+    emailTemplates: createEmailTemplatesAdapter(table),
     flows: {
       ...flows,
       update: async (tenantId, id, patch) => ((await flows.update(tenantId, id, patch)) ? flows.get(tenantId, id) : null),
@@ -86,7 +84,7 @@ export function createDynamoDbAdapter(options: DynamoDbAdapterOptions): DataAdap
     keys: createKeysAdapter(table),
     loginSessions: createLoginSessionsAdapter(table),
     logs: createLogsAdapter(table, options.logRetentionDays ?? 30),
-    organizationConnections: unimplementedAdapter<OrganizationConnectionsAdapter>("organizationConnections", { create: true, list: true, get: true, update: true, remove: true }),
+    organizationConnections: createOrganizationConnectionsAdapter(table),
     organizations: createCrudAdapter<Organization, Organization, "organizations">(table, { type: "organization", idField: "id", idPrefix: "org", listKey: "organizations" }),
     passwords: createPasswordsAdapter(table),
     promptSettings: createPromptSettingsAdapter(table),

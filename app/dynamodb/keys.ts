@@ -352,3 +352,31 @@ export function clientConnectionKey(tenantId: string, clientId: string, connecti
 export function clientPartition(tenantId: string, clientId: string): string {
   return primary(tenantId, "client", clientId).pk;
 }
+
+/** An email template, by name, in the tenant's settings partition. */
+export function emailTemplateKey(tenantId: string, name: string): ItemKey {
+  return { pk: settingsPartition(tenantId), sk: composeKey("email-template", name) };
+}
+
+/** A connection enabled for an organization, in the organization's partition. */
+export function organizationConnectionKey(tenantId: string, organizationId: string, connectionId: string): ItemKey {
+  return { pk: primary(tenantId, "organization", organizationId).pk, sk: composeKey("connection", connectionId) };
+}
+
+export function organizationPartition(tenantId: string, organizationId: string): string {
+  return primary(tenantId, "organization", organizationId).pk;
+}
+
+/** A version of an action, in the action's partition, ordered by its number. */
+export function actionVersionKey(tenantId: string, actionId: string, number: number): ItemKey {
+  return { pk: primary(tenantId, "action", actionId).pk, sk: `version#${String(number).padStart(8, "0")}` };
+}
+
+export function actionPartition(tenantId: string, actionId: string): string {
+  return primary(tenantId, "action", actionId).pk;
+}
+
+/** The record of one run of an action. */
+export function actionExecutionKey(tenantId: string, executionId: string): ItemKey {
+  return primary(tenantId, "action-execution", executionId);
+}
