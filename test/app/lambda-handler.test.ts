@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import { createDynamoDbAdapter } from "../../app/dynamodb/adapter.js";
 import { createDocumentClient } from "../../app/dynamodb/client.js";
-import { seedTenant } from "../../app/local/seed.js";
+import type { DataAdapters } from "@authhero/adapter-interfaces";
+import { seedTenant, type SeedResult } from "../../app/local/seed.js";
 import { readSettings } from "../../app/settings.js";
 import { ADMIN } from "../support/test-server.js";
 import { freshTable, TEST_REGION } from "../support/local-engine.js";
@@ -38,11 +39,14 @@ const context = { awsRequestId: "aws-req-1", functionName: "authhero-us-east-1",
 describe("Lambda handler", function () {
   this.timeout(60_000);
   let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+  let data: DataAdapters;
+  let seeded: SeedResult;
 
   before(async () => {
     const { endpoint, tableName } = await freshTable("lambda");
     const client = createDocumentClient({ region: TEST_REGION, endpoint });
-    await seedTenant(createDynamoDbAdapter({ client, tableName }), {
+    data = createDynamoDbAdapter({ client, tableName });
+    seeded = await seedTenant(data, {
       tenantId: "main",
       issuer: ISSUER,
       adminUsername: ADMIN.username,
@@ -61,6 +65,18 @@ describe("Lambda handler", function () {
 
   after(() => {
     for (const name of ["AUTHHERO_DYNAMODB_ENDPOINT", "AUTHHERO_TABLE_NAME", "AUTHHERO_ISSUER", "AUTHHERO_TENANT_ID"]) delete process.env[name];
+  });
+
+  it("finishes audit writes before returning", async () => {
+    const before = (await data.logs.list("main", { per_page: 100 })).logs.length;
+    const event = httpApiEvent("POST", "/oauth/token");
+    event.headers["content-type"] = "application/x-www-form-urlencoded";
+    event.body = new URLSearchParams({ grant_type: "client_credentials", client_id: seeded.managementClientId!, client_secret: seeded.managementClientSecret!, audience: seeded.managementAudience }).toString();
+    const result = (await handler(event, context)) as { statusCode: number };
+    assert.equal(result.statusCode, 200);
+    // Lambda may freeze the environment as soon as the handler returns, so the log must already be stored.
+    const after = (await data.logs.list("main", { per_page: 100 })).logs.length;
+    assert.ok(after > before, `audit log entries before ${before}, after ${after}`);
   });
 
   it("serves OIDC discovery", async () => {
