@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import { createDynamoDbAdapter } from "../../app/dynamodb/adapter.js";
 import { createDocumentClient } from "../../app/dynamodb/client.js";
@@ -34,6 +36,28 @@ function httpApiEvent(method: string, path: string, query = ""): APIGatewayProxy
   };
 }
 
+/** A loopback proxy to the engine that delays every write of an audit-log item by `delayMs`. */
+async function startSlowLogWrites(target: string, delayMs: number): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server = createServer(async (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    if (String(incoming.headers["x-amz-target"]).endsWith(".PutItem") && body.includes('"type":{"S":"log"}')) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+    const response = await fetch(`${target}${incoming.url}`, { method: incoming.method, headers: incoming.headers as Record<string, string>, body });
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => (headers[name] = value));
+    outgoing.writeHead(response.status, headers);
+    outgoing.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 const context = { awsRequestId: "aws-req-1", functionName: "authhero-us-east-1", getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
 describe("Lambda handler", function () {
@@ -41,6 +65,7 @@ describe("Lambda handler", function () {
   let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
   let data: DataAdapters;
   let seeded: SeedResult;
+  let slowLogs: { endpoint: string; close(): Promise<void> };
 
   before(async () => {
     const { endpoint, tableName } = await freshTable("lambda");
@@ -55,7 +80,9 @@ describe("Lambda handler", function () {
       callbacks: [],
       allowedLogoutUrls: [],
     });
-    const env = { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: ISSUER, AUTHHERO_TENANT_ID: "main" };
+    // Audit-log writes reach the table through a proxy that holds them back, so a handler that returned before they finished would be caught.
+    slowLogs = await startSlowLogWrites(endpoint, 400);
+    const env = { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: slowLogs.endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: ISSUER, AUTHHERO_TENANT_ID: "main" };
     // Importing the entry builds its default handler from the environment, which another test may have done first.
     Object.assign(process.env, env);
     const entry = await import("../../app/lambda.js");
@@ -63,7 +90,8 @@ describe("Lambda handler", function () {
     handler = entry.createLambdaHandler(readSettings(env)) as never;
   });
 
-  after(() => {
+  after(async () => {
+    await slowLogs?.close();
     for (const name of ["AUTHHERO_DYNAMODB_ENDPOINT", "AUTHHERO_TABLE_NAME", "AUTHHERO_ISSUER", "AUTHHERO_TENANT_ID"]) delete process.env[name];
   });
 
