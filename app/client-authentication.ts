@@ -1,5 +1,6 @@
 import type { DataAdapters } from "@authhero/adapter-interfaces";
 import type { MiddlewareHandler } from "hono";
+import { parseTokenRequestBody, stringParameter } from "./token-request.js";
 
 /**
  * AuthHero checks a client secret only when one is sent, so a stolen
@@ -13,12 +14,12 @@ export function requireConfidentialClientAuthentication(data: DataAdapters): Mid
     if (c.req.method !== "POST" || c.req.path !== "/oauth/token") return next();
     if (c.req.header("authorization")) return next();
 
-    const fields = await readFields(c.req.raw.clone(), c.req.header("content-type") ?? "");
-    const grantType = fields.get("grant_type");
+    const fields = parseTokenRequestBody(await c.req.raw.clone().text(), c.req.header("content-type") ?? "");
+    const grantType = stringParameter(fields, "grant_type");
     if (grantType !== "refresh_token" && grantType !== "authorization_code") return next();
-    if (fields.get("client_secret") || fields.get("client_assertion")) return next();
+    if (stringParameter(fields, "client_secret") || stringParameter(fields, "client_assertion")) return next();
 
-    const clientId = fields.get("client_id");
+    const clientId = stringParameter(fields, "client_id");
     if (!clientId) return c.json({ error: "invalid_client", error_description: "`client_id` is missing; send it with the client's credentials." }, 401);
     const client = await data.clients.getByClientId(clientId);
     if (client && client.token_endpoint_auth_method !== "none") {
@@ -26,18 +27,4 @@ export function requireConfidentialClientAuthentication(data: DataAdapters): Mid
     }
     return next();
   };
-}
-
-async function readFields(request: Request, contentType: string): Promise<Map<string, string>> {
-  const text = await request.text();
-  try {
-    if (contentType.includes("json")) {
-      const parsed: unknown = JSON.parse(text);
-      const entries = parsed && typeof parsed === "object" ? Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === "string") : [];
-      return new Map(entries);
-    }
-    return new Map(new URLSearchParams(text));
-  } catch {
-    return new Map();
-  }
 }

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { replaceResponse } from "./replace-response.js";
+import { parseTokenRequestBody, stringParameter } from "./token-request.js";
 
 /** Paths whose clients expect RFC 6749 error bodies: `{ error, error_description }`. */
 const OAUTH_PATHS = [/^\/oauth\//, /^\/authorize$/, /^\/userinfo$/, /^\/oidc\/logout$/, /^\/v2\/logout$/];
@@ -23,7 +24,7 @@ export function oauthErrors(): MiddlewareHandler {
     }
     if (!OAUTH_PATHS.some((pattern) => pattern.test(c.req.path))) return next();
 
-    const grantType = c.req.path === "/oauth/token" ? await readGrantType(c.req.raw.clone(), contentType) : undefined;
+    const grantType = c.req.path === "/oauth/token" ? stringParameter(parseTokenRequestBody(await c.req.raw.clone().text(), contentType), "grant_type") : undefined;
     await next();
     // A 404 is a missing route or resource, not an OAuth error; 5xx bodies are already ours.
     if (c.res.status < 400 || c.res.status >= 500 || c.res.status === 404) return;
@@ -100,19 +101,6 @@ function statusFor(error: string, fallback = 400): number {
   if (error === "invalid_client" || error === "invalid_token") return 401;
   if (["invalid_request", "invalid_grant", "unsupported_grant_type", "unauthorized_client", "invalid_scope"].includes(error)) return 400;
   return fallback;
-}
-
-async function readGrantType(request: Request, contentType: string): Promise<string | undefined> {
-  try {
-    if (contentType.includes("json")) return stringOrUndefined(((await request.json()) as Record<string, unknown>).grant_type);
-    return new URLSearchParams(await request.text()).get("grant_type") ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }
 
 function parsesAsJson(text: string): boolean {

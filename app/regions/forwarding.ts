@@ -3,6 +3,7 @@ import type { Logger } from "../logger.js";
 import type { ForwardFailurePolicy } from "../settings.js";
 import { readRegionTag, tagWithRegion } from "./region-tag.js";
 import { replaceResponse } from "../replace-response.js";
+import { parseTokenRequestBody } from "../token-request.js";
 
 export interface RegionRoutingOptions {
   region: string;
@@ -91,7 +92,7 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
 }
 
 function readGrant(body: string, contentType: string): Grant | undefined {
-  const fields = parseBody(body, contentType);
+  const fields = parseTokenRequestBody(body, contentType);
   const grantType = fields.grant_type;
   const field = grantType === "authorization_code" ? "code" : grantType === "refresh_token" ? "refresh_token" : undefined;
   const raw = field ? fields[field] : undefined;
@@ -100,21 +101,9 @@ function readGrant(body: string, contentType: string): Grant | undefined {
   return { kind: field, field, value, region };
 }
 
-function parseBody(body: string, contentType: string): Record<string, unknown> {
-  try {
-    if (contentType.includes("json")) {
-      const parsed: unknown = JSON.parse(body);
-      return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
-    }
-    return Object.fromEntries(new URLSearchParams(body));
-  } catch {
-    return {};
-  }
-}
-
 /** The body with the grant's region tag removed, in its original encoding. */
 function replaceGrant(body: string, contentType: string, grant: Grant): string {
-  if (contentType.includes("json")) return JSON.stringify({ ...parseBody(body, contentType), [grant.field]: grant.value });
+  if (contentType.includes("json")) return JSON.stringify({ ...parseTokenRequestBody(body, contentType), [grant.field]: grant.value });
   const params = new URLSearchParams(body);
   params.set(grant.field, grant.value);
   return params.toString();
