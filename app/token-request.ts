@@ -15,7 +15,7 @@ export function parseTokenRequestBody(body: string, contentType: string): Record
   }
 }
 
-/** The parameter's value when it is a string, as form parameters always are. */
+/** Returns the parameter's value when it is a string, as form parameters always are. */
 export function stringParameter(parameters: Record<string, unknown>, name: string): string | undefined {
   const value = parameters[name];
   return typeof value === "string" ? value : undefined;
