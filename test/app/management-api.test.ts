@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as oidc from "openid-client";
 import { LoginDriver } from "../support/login-driver.js";
-import { RP, startTestServer, type TestServer } from "../support/test-server.js";
+import { managementToken, RP, startTestServer, type TestServer } from "../support/test-server.js";
 
 async function signInForRefreshToken(baseUrl: string, username: string, password: string): Promise<string> {
   const config = await oidc.discovery(new URL(`${baseUrl}/`), RP.clientId, RP.clientSecret, oidc.ClientSecretPost(RP.clientSecret), { execute: [oidc.allowInsecureRequests] });
@@ -23,11 +23,7 @@ describe("management API", function () {
 
   before(async () => {
     server = await startTestServer();
-    const response = await fetch(`${server.baseUrl}/oauth/token`, {
-      method: "POST",
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: server.seeded.managementClientId!, client_secret: server.seeded.managementClientSecret!, audience: server.seeded.managementAudience }),
-    });
-    token = ((await response.json()) as { access_token: string }).access_token;
+    token = await managementToken(server);
   });
   after(async () => server?.close());
 

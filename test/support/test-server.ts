@@ -85,3 +85,13 @@ export async function seedTestTenant(data: DataAdapters, baseUrl: string): Promi
   } as never);
   return seeded;
 }
+
+/** Gets a management API access token with the seeded management client's credentials. */
+export async function managementToken(server: TestServer): Promise<string> {
+  const response = await fetch(`${server.baseUrl}/oauth/token`, {
+    method: "POST",
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: server.seeded.managementClientId!, client_secret: server.seeded.managementClientSecret!, audience: server.seeded.managementAudience }),
+  });
+  if (!response.ok) throw new Error(`The management token request failed with ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readSettings } from "../../../app/settings.js";
-import { RP, startTestServer, type TestServer } from "../../support/test-server.js";
+import { managementToken, RP, startTestServer, type TestServer } from "../../support/test-server.js";
 
 /** The test server runs with the default cache, so these go through AuthHero's own adapter wrappers. */
 describe("cache in the running app", function () {
@@ -10,11 +10,7 @@ describe("cache in the running app", function () {
 
   before(async () => {
     server = await startTestServer();
-    const response = await fetch(`${server.baseUrl}/oauth/token`, {
-      method: "POST",
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: server.seeded.managementClientId!, client_secret: server.seeded.managementClientSecret!, audience: server.seeded.managementAudience }),
-    });
-    token = ((await response.json()) as { access_token: string }).access_token;
+    token = await managementToken(server);
   });
   after(async () => server?.close());
 
