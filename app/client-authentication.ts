@@ -7,7 +7,7 @@ import { parseTokenRequestBody, stringParameter } from "./token-request.js";
  * refresh token or code worked without the confidential client's secret.
  * RFC 6749 sections 4.1.3 and 6 require confidential clients to
  * authenticate at the token endpoint; this rejects such requests that
- * carry no credentials before AuthHero sees them.
+ * carry no credentials before they reach AuthHero.
  */
 export function requireConfidentialClientAuthentication(data: DataAdapters): MiddlewareHandler {
   return async function checkClientCredentials(c, next) {

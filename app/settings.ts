@@ -16,13 +16,13 @@ export interface AppSettings {
   consistency: "eventual" | "strong";
   /**
    * What a region does with a code or refresh token issued by another region
-   * whose endpoint fails: `fail` answers 503, `local` redeems it here, trading
+   * whose endpoint fails: `fail` responds with 503, `local` redeems it here, trading
    * strict single use for availability.
    */
   forwardFailure: { codes: ForwardFailurePolicy; refreshTokens: ForwardFailurePolicy };
   /** Milliseconds to keep retrying a read that misses a just-written item from another region. */
   replicaLagRetryMs: number;
-  /** Where `/u/...` static assets are served from, when not by this process. */
+  /** Base URL of the `/u/...` static assets, when this process does not serve them. */
   assetsUrl?: string;
   port: number;
   /** Seconds a cached configuration read lives (app/cache); 0 turns the cache off. */

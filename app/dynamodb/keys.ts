@@ -17,7 +17,7 @@ import type { EntityModel } from "./repository.js";
  * Every key template of every entity, in one place. Tenant data keys start
  * with the tenant id, so a query can never cross tenants. The exceptions
  * start with GLOBAL_SCOPE: the tenant records themselves, control-plane
- * signing keys, and the lookups AuthHero makes before it knows the tenant
+ * signing keys, and the lookups AuthHero makes before it has resolved the tenant
  * (client id, custom domain).
  */
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
 interface RequestOutage {
-  /** Why the first call of this request found DynamoDB unavailable. */
+  /** Error of the first call in this request that found DynamoDB unavailable. */
   reason?: unknown;
 }
 
@@ -18,7 +18,7 @@ export function runAsRequest<T>(fn: () => Promise<T>): Promise<T> {
   return requestOutage.run({}, fn);
 }
 
-/** The reason DynamoDB was found unavailable earlier in this request, if it was. */
+/** Returns the error that found DynamoDB unavailable earlier in this request, if any. */
 export function earlierOutage(): unknown {
   return requestOutage.getStore()?.reason;
 }

@@ -13,8 +13,9 @@ const INSTALL_HINT = "Install it with `pip install 'moto[server]'` (Python 3.9 o
 
 /**
  * Starts moto's DynamoDB server on a free loopback port, behind a proxy that
- * passes it one request at a time, and waits until it answers. moto is the local engine because it is open source and supports
- * transactions and indexes; it does not replicate or expire items.
+ * passes it one request at a time, and waits until it responds. moto is the
+ * local engine because it is open source and supports transactions and
+ * indexes. It does not replicate or expire items.
  */
 export async function startLocalEngine(options: { command?: string; startupTimeoutMs?: number } = {}): Promise<LocalEngine> {
   const command = options.command ?? process.env.AUTHHERO_MOTO_COMMAND ?? "moto_server";
@@ -66,7 +67,7 @@ async function waitUntilReady(endpoint: string, timeoutMs: number): Promise<void
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new Error(`The local DynamoDB engine at ${endpoint} did not answer within ${timeoutMs} ms.`);
+  throw new Error(`The local DynamoDB engine at ${endpoint} did not respond within ${timeoutMs} ms.`);
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {

@@ -27,8 +27,8 @@ type Grant = { kind: "code" | "refresh_token"; field: "code" | "refresh_token"; 
 /**
  * Keeps codes and refresh tokens single-use on an eventually consistent
  * global table. Each region checks conditions only against its own replica,
- * so two regions could both redeem one code; instead every code and refresh
- * token is tagged with its issuing region, and a token request for another
+ * so two regions could both redeem one code. Instead, every code and refresh
+ * token is tagged with its issuing region. A token request for another
  * region's grant is forwarded there and redeemed with a conditional write.
  */
 export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler {
@@ -93,15 +93,18 @@ export function regionRouting(options: RegionRoutingOptions): MiddlewareHandler 
 
 function readGrant(body: string, contentType: string): Grant | undefined {
   const fields = parseTokenRequestBody(body, contentType);
-  const grantType = fields.grant_type;
-  const field = grantType === "authorization_code" ? "code" : grantType === "refresh_token" ? "refresh_token" : undefined;
-  const raw = field ? fields[field] : undefined;
-  if (!field || typeof raw !== "string") return undefined;
+  let field: Grant["field"];
+  if (fields.grant_type === "authorization_code") field = "code";
+  else if (fields.grant_type === "refresh_token") field = "refresh_token";
+  else return undefined;
+
+  const raw = fields[field];
+  if (typeof raw !== "string") return undefined;
   const { value, region } = readRegionTag(raw);
   return { kind: field, field, value, region };
 }
 
-/** The body with the grant's region tag removed, in its original encoding. */
+/** Returns the body with the grant's region tag removed, in its original encoding. */
 function replaceGrant(body: string, contentType: string, grant: Grant): string {
   if (contentType.includes("json")) return JSON.stringify({ ...parseTokenRequestBody(body, contentType), [grant.field]: grant.value });
   const params = new URLSearchParams(body);

@@ -38,7 +38,7 @@ async function openPage(browser: Browser): Promise<PageRecord> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const record: PageRecord = { page, failedRequests: [], consoleErrors: [], serverErrors: [], assetStatuses: new Map() };
-  // Nothing but loopback is reachable; a page that asks for another host fails the test.
+  // Nothing but loopback is reachable; a page that requests another host fails the test.
   await page.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname), (route) => {
     record.failedRequests.push(`third-party request ${route.request().url()}`);
     return route.abort("blockedbyclient");

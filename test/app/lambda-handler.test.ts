@@ -80,7 +80,7 @@ describe("Lambda handler", function () {
       callbacks: [],
       allowedLogoutUrls: [],
     });
-    // Audit-log writes reach the table through a proxy that holds them back, so a handler that returned before they finished would be caught.
+    // Audit-log writes reach the table through a proxy that delays them, so a handler that returned before they finished would be caught.
     slowLogs = await startSlowLogWrites(endpoint, 400);
     const env = { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: slowLogs.endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: ISSUER, AUTHHERO_TENANT_ID: "main" };
     // Importing the entry builds its default handler from the environment, which another test may have done first.
