@@ -68,5 +68,8 @@ export function withPatchFieldGuard(data: DataAdapters): DataAdapters {
       },
     };
   }
+  // AuthHero runs some updates (PATCH /api/v2/users/:id among them) inside transaction().
+  guarded.transaction = (fn: (transactionAdapters: DataAdapters) => Promise<unknown>) =>
+    data.transaction((transactionAdapters) => fn(withPatchFieldGuard(transactionAdapters)));
   return guarded as unknown as DataAdapters;
 }

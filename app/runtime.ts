@@ -42,7 +42,7 @@ export function createRuntime(settings: AppSettings, options: RuntimeOptions = {
   const client = options.documentClient ?? createDocumentClient({ region: settings.region, endpoint: settings.dynamodbEndpoint, onCommand: options.onCommand });
   // Several regions on an eventually consistent table need cross-region care; strong (MRSC) tables check conditions globally.
   const multiRegion = settings.consistency === "eventual" && Object.keys(settings.regionEndpoints).length > 1;
-  const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName });
+  const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName, consistency: settings.consistency });
   const tableAdapter = options.instrumentAdapter?.(rawAdapter) ?? rawAdapter;
   const cachedAdapter = withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds });
   const pendingWrites = trackPendingWrites(withPatchFieldGuard(cachedAdapter));

@@ -49,17 +49,38 @@ import { createUsersAdapter } from "./adapters/users.js";
 import { createCrudAdapter } from "./crud.js";
 import { notImplemented } from "./errors.js";
 import { DynamoTable } from "./table.js";
+import { TransactionTable } from "./transaction-table.js";
 
 export interface DynamoDbAdapterOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
   /** Days an audit log entry is kept before TTL removes it. Default 30. */
   logRetentionDays?: number;
+  /**
+   * "strong" for a multi-Region strongly consistent (MRSC) table, which
+   * refuses transactions and has no TTL: multi-item changes become ordered
+   * single-item writes, and expired items wait for the retention sweep.
+   * Default "eventual".
+   */
+  consistency?: "eventual" | "strong";
 }
 
 /** Builds AuthHero's data adapters on one DynamoDB table. */
 export function createDynamoDbAdapter(options: DynamoDbAdapterOptions): DataAdapters {
-  const table = new DynamoTable(options.client, options.tableName);
+  const table = new DynamoTable(options.client, options.tableName, options.consistency);
+  return buildAdapters(table, options, async (fn) => {
+    const scope = new TransactionTable(table);
+    // A transaction started inside another one joins it, so both commit together.
+    const transactionAdapters: DataAdapters = buildAdapters(scope, options, (inner) => inner(transactionAdapters));
+    const result = await fn(transactionAdapters);
+    await scope.commit();
+    return result;
+  });
+}
+
+type Transaction = DataAdapters["transaction"];
+
+function buildAdapters(table: DynamoTable, options: DynamoDbAdapterOptions, transaction: Transaction): DataAdapters {
   const flows = createCrudAdapter<Flow, Flow, "flows">(table, { type: "flow", idField: "id", idPrefix: "af", listKey: "flows" });
 
   const adapters: DataAdapters = {
@@ -106,8 +127,7 @@ export function createDynamoDbAdapter(options: DynamoDbAdapterOptions): DataAdap
     userRoles: createUserRolesAdapter(table),
     userOrganizations: createUserOrganizationsAdapter(table),
     userPermissions: createUserPermissionsAdapter(table),
-    // NOTE: writes inside a transaction are applied one by one, not atomically; a failure part-way leaves the earlier writes in place.
-    transaction: async (fn) => fn(adapters),
+    transaction,
   };
   return adapters;
 }

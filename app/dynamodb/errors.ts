@@ -26,6 +26,29 @@ export class AdapterError extends Error {
 }
 
 /**
+ * The cause of a 409 from a multi-item change applied as ordered writes:
+ * which write (by its position in the change) found its condition false.
+ */
+export class ConditionFailedAt extends Error {
+  constructor(readonly index: number) {
+    super(`The condition of write ${index} of the change did not hold.`);
+    this.name = "ConditionFailedAt";
+  }
+}
+
+/**
+ * The positions of the writes whose condition failed in a multi-item
+ * change, whether DynamoDB cancelled a transaction or ordered writes
+ * stopped; empty when the error says nothing about positions.
+ */
+export function failedWrites(error: unknown): Array<{ index: number; reason: string }> {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  if (cause instanceof ConditionFailedAt) return [{ index: cause.index, reason: "ConditionalCheckFailed" }];
+  const reasons = (cause as { CancellationReasons?: Array<{ Code?: string }> } | undefined)?.CancellationReasons ?? [];
+  return reasons.flatMap((reason, index) => (reason.Code !== undefined && reason.Code !== "None" ? [{ index, reason: reason.Code }] : []));
+}
+
+/**
  * AuthHero maps an `HTTPException` with status 409 to a conflict response, so
  * uniqueness violations must use Hono's class, from the same copy AuthHero uses.
  */

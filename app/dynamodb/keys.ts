@@ -10,7 +10,7 @@ import type {
   Tenant,
   User,
 } from "@authhero/adapter-interfaces";
-import { composeKey, GLOBAL_SCOPE, latestTtl, ttlFromIso, type ItemKey } from "./item.js";
+import { composeKey, GLOBAL_SCOPE, latestTtl, ttlFromIso, type ItemKey, type StoredItem } from "./item.js";
 import type { EntityModel } from "./repository.js";
 
 /**
@@ -120,6 +120,29 @@ export function userLookupItem(tenantId: string, field: UserLookupField | "email
 export function userLookupPartition(tenantId: string, field: UserLookupField, value: string): string {
   return composeKey(tenantId, "user-by", field, value);
 }
+
+/** The keys of every lookup item a user holds: its email guard and one per set lookup field. */
+export function userLookupKeys(tenantId: string, user: User): ItemKey[] {
+  const keys: ItemKey[] = [];
+  if (user.email) keys.push(userLookupItem(tenantId, "email", user.email, user));
+  for (const field of USER_LOOKUP_FIELDS) {
+    const value = user[field];
+    if (typeof value === "string" && value !== "") keys.push(userLookupItem(tenantId, field, value, user));
+  }
+  return keys.map(({ pk, sk }) => ({ pk, sk }));
+}
+
+/**
+ * Claim item types (uniqueness guards and lookups), each with the test of
+ * whether its owner item still holds it. In strong mode a claim left behind
+ * by an interrupted change is recognised by failing this test.
+ */
+export const CLAIM_HOLDERS: Record<string, (owner: StoredItem, claim: StoredItem) => boolean> = {
+  "user-lookup": (owner, claim) =>
+    owner.type === "user" && userLookupKeys(owner.tenant_id, owner.data as unknown as User).some((key) => key.pk === claim.pk && key.sk === claim.sk),
+  "client-id-guard": (owner) => owner.type === "client",
+  "custom-domain-guard": (owner, claim) => owner.type === "custom-domain" && String(owner.data.domain).toLowerCase() === claim.data.domain,
+};
 
 /** Passwords live in the user's partition, so deleting a user finds them. */
 export function passwordKey(tenantId: string, userId: string, password: Pick<Password, "id" | "created_at">): ItemKey {

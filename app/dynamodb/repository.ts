@@ -25,12 +25,6 @@ export interface EntityModel<T> {
   stampsUpdatedAt?: boolean;
 }
 
-interface PutRequest {
-  Item: StoredItem;
-  ConditionExpression: string;
-  ExpressionAttributeValues?: Record<string, unknown>;
-}
-
 export interface ListResult<T> extends Page<T> {}
 
 /** Generic create/read/update/delete/list for one entity type. */
@@ -85,11 +79,10 @@ export class Repository<T extends object> {
   putTransactItem(tenantId: string, entity: T, options: { ifAbsent?: boolean } = {}): TransactItem {
     return {
       Put: {
-        TableName: undefined,
         Item: this.toItem(tenantId, entity),
         ConditionExpression: options.ifAbsent ? "attribute_not_exists(pk)" : undefined,
       },
-    } as unknown as TransactItem;
+    };
   }
 
   /**
@@ -102,7 +95,8 @@ export class Repository<T extends object> {
     const changes = this.withStamp(definedEntries(patch));
     if (changes.length === 0) return (await this.get(tenantId, id)) !== null;
     const derived = this.model.derivedFrom ?? [];
-    if (changes.some(([field]) => derived.includes(field))) {
+    // Inside a transaction a whole-item write is staged, so later gets of the item see the change.
+    if (this.table.stagesWrites || changes.some(([field]) => derived.includes(field))) {
       return this.rewrite(tenantId, id, (current) => ({ ...current, ...Object.fromEntries(changes) }));
     }
 
@@ -136,20 +130,14 @@ export class Repository<T extends object> {
       const before = this.fromItem(item);
       const after = change(before);
       const next = { ...this.toItem(tenantId, after), rev: (Number(item.rev) || 0) + 1 };
-      const put = {
-        Put: {
-          Item: next,
-          ConditionExpression: item.rev === undefined ? "attribute_exists(pk) AND attribute_not_exists(rev)" : "rev = :rev",
-          ExpressionAttributeValues: item.rev === undefined ? undefined : { ":rev": item.rev },
-        },
-      } as unknown as TransactItem;
+      const condition = item.rev === undefined ? "attribute_exists(pk) AND attribute_not_exists(rev)" : "rev = :rev";
+      const values = item.rev === undefined ? undefined : { ":rev": item.rev };
       const others = await extra(before, after);
       try {
         if (others.length === 0) {
-          const { Item, ConditionExpression, ExpressionAttributeValues } = (put as unknown as { Put: PutRequest }).Put;
-          if (await this.table.putIf(Item, ConditionExpression, ExpressionAttributeValues)) return true;
+          if (await this.table.putIf(next, condition, values)) return true;
         } else {
-          await this.table.transactWrite([put, ...others]);
+          await this.table.transactWrite([{ Put: { Item: next, ConditionExpression: condition, ExpressionAttributeValues: values } }, ...others]);
           return true;
         }
       } catch (error) {

@@ -12,12 +12,40 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
+import { applyInOrder } from "./ordered-writes.js";
 import { earlierOutage, recordOutage } from "./outage.js";
 import { AdapterError, badRequest, concurrentChange, conflict, unavailable } from "./errors.js";
 import type { ItemKey, StoredItem } from "./item.js";
 import { TABLE_SCHEMA } from "./schema.js";
 
-export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+type SdkTransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+interface ExpressionParts {
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+/** One write of a multi-item change, before the table name is added. */
+export type TransactItem =
+  | { Put: { Item: StoredItem } & ExpressionParts }
+  | { Delete: { Key: ItemKey } & ExpressionParts }
+  | { Update: { Key: ItemKey; UpdateExpression: string } & ExpressionParts }
+  | { ConditionCheck: { Key: ItemKey; ConditionExpression: string } & Omit<ExpressionParts, "ConditionExpression"> };
+
+/**
+ * The 409 message for a failed multi-item change: one for the whole change,
+ * or one per item (by position) so the caller learns which condition failed.
+ */
+export type ConflictMessages = string | ReadonlyArray<string | undefined>;
+
+/** The item key a write targets. */
+export function targetKey(item: TransactItem): ItemKey {
+  if ("Put" in item) return { pk: item.Put.Item.pk, sk: item.Put.Item.sk };
+  if ("Delete" in item) return item.Delete.Key;
+  if ("Update" in item) return item.Update.Key;
+  return item.ConditionCheck.Key;
+}
 
 export interface QueryRequest {
   index?: "gsi1" | "gsi2";
@@ -47,15 +75,25 @@ const MAX_BATCH_WRITE = 25;
  * here, so SDK errors are mapped in one place and keep the SDK error as cause.
  */
 export class DynamoTable {
+  /**
+   * @param consistency "strong" for a multi-Region strongly consistent table:
+   *   gets read with ConsistentRead and multi-item changes avoid transactions.
+   */
   constructor(
     readonly client: DynamoDBDocumentClient,
     readonly tableName: string,
+    readonly consistency: "eventual" | "strong" = "eventual",
   ) {}
+
+  /** True inside `transaction()`, where writes wait for the commit. */
+  get stagesWrites(): boolean {
+    return false;
+  }
 
   async get(key: ItemKey, options: { consistent?: boolean; signal?: AbortSignal } = {}): Promise<StoredItem | undefined> {
     const output = await this.send("GetItem", key.pk, () =>
       this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: options.consistent }),
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: options.consistent ?? (this.consistency === "strong" || undefined) }),
         { abortSignal: options.signal },
       ),
     );
@@ -148,6 +186,8 @@ export class DynamoTable {
       ExpressionAttributeNames: { "#pk": partitionAttribute, ...(sortKey ? { "#sk": sortAttribute } : {}), ...request.filter?.names },
       ExpressionAttributeValues: { ":pk": request.partitionKey, ...sortKey?.values, ...request.filter?.values },
       FilterExpression: request.filter?.expression,
+      // Global secondary indexes cannot be read consistently.
+      ConsistentRead: this.consistency === "strong" && !index ? true : undefined,
       ScanIndexForward: request.ascending ?? true,
       Limit: request.limit,
       ExclusiveStartKey: request.startKey,
@@ -168,10 +208,36 @@ export class DynamoTable {
     return items;
   }
 
-  async transactWrite(items: TransactItem[], conflictMessage?: string): Promise<void> {
+  /**
+   * Applies the writes all or none, as one TransactWriteItems call (at most
+   * 100 writes). On a table in strong mode, which refuses transactions, the
+   * writes are applied one by one in a safe order instead (ordered-writes.ts).
+   */
+  async transactWrite(items: TransactItem[], conflictMessages?: ConflictMessages): Promise<void> {
     if (items.length === 0) return;
+    if (this.consistency === "strong") return applyInOrder(this, items, conflictMessages);
     const withTable = items.map((item) => withTableName(item, this.tableName));
-    await this.send("TransactWriteItems", "transaction", () => this.client.send(new TransactWriteCommand({ TransactItems: withTable })), conflictMessage);
+    await this.send("TransactWriteItems", "transaction", () => this.client.send(new TransactWriteCommand({ TransactItems: withTable })), conflictMessages);
+  }
+
+  /**
+   * Applies one write of a multi-item change on its own, returning the item
+   * as it was before; `applied` is false when the write's condition failed.
+   */
+  async writeReturningOld(write: TransactItem): Promise<{ applied: boolean; before?: StoredItem }> {
+    const key = targetKey(write);
+    try {
+      const output = await this.send("Put" in write ? "PutItem" : "Delete" in write ? "DeleteItem" : "UpdateItem", key.pk, () => {
+        if ("Put" in write) return this.client.send(new PutCommand({ ...write.Put, TableName: this.tableName, ReturnValues: "ALL_OLD" }));
+        if ("Delete" in write) return this.client.send(new DeleteCommand({ ...write.Delete, TableName: this.tableName, ReturnValues: "ALL_OLD" }));
+        if ("Update" in write) return this.client.send(new UpdateCommand({ ...write.Update, TableName: this.tableName, ReturnValues: "ALL_OLD" }));
+        throw new AdapterError("adapter.failed", `A condition check on \`${key.pk}\` writes nothing and cannot be applied as a write.`);
+      });
+      return { applied: true, before: output.Attributes as StoredItem | undefined };
+    } catch (error) {
+      if (isConditionFailure(error)) return { applied: false };
+      throw error;
+    }
   }
 
   /** Deletes many keys without conditions, in batches of 25. */
@@ -190,7 +256,7 @@ export class DynamoTable {
     }
   }
 
-  private async send<T>(operation: string, partition: string, call: () => Promise<T>, conflictMessage?: string): Promise<T> {
+  protected async send<T>(operation: string, partition: string, call: () => Promise<T>, conflictMessage?: ConflictMessages): Promise<T> {
     const outage = earlierOutage();
     if (outage !== undefined) throw outage;
     try {
@@ -212,9 +278,9 @@ function sortKeyCondition(request: QueryRequest): { expression: string; values: 
   return undefined;
 }
 
-function withTableName(item: TransactItem, tableName: string): TransactItem {
+function withTableName(item: TransactItem, tableName: string): SdkTransactItem {
   const [kind, body] = Object.entries(item)[0] as [string, object];
-  return { [kind]: { ...body, TableName: tableName } } as TransactItem;
+  return { [kind]: { ...body, TableName: tableName } } as SdkTransactItem;
 }
 
 function dedupeKeys<K extends ItemKey>(keys: K[]): K[] {
@@ -228,14 +294,16 @@ export function isConditionFailure(error: unknown): boolean {
   return (target as { name?: string } | undefined)?.name === "ConditionalCheckFailedException";
 }
 
-function mapError(error: unknown, operation: string, tableName: string, partition: string, conflictMessage?: string): unknown {
+function mapError(error: unknown, operation: string, tableName: string, partition: string, conflictMessages?: ConflictMessages): unknown {
   if (error instanceof AdapterError) return error;
   const name = (error as { name?: string }).name ?? "Error";
-  if (name === "ConditionalCheckFailedException") return conflictMessage === undefined ? error : conflict(conflictMessage, error);
+  if (name === "ConditionalCheckFailedException") return typeof conflictMessages === "string" ? conflict(conflictMessages, error) : error;
   if (name === "TransactionCanceledException") {
     const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    if (reasons.some((reason) => reason.Code === "ConditionalCheckFailed")) {
-      return conflict(conflictMessage ?? "The item already exists or was changed concurrently.", error);
+    const failed = reasons.findIndex((reason) => reason.Code === "ConditionalCheckFailed");
+    if (failed >= 0) {
+      const message = typeof conflictMessages === "string" ? conflictMessages : conflictMessages?.[failed];
+      return conflict(message ?? "The item already exists or was changed concurrently.", error);
     }
     if (reasons.some((reason) => reason.Code === "TransactionConflict")) {
       return concurrentChange(`${operation} on \`${tableName}\` conflicted with a concurrent transaction; retry the request.`, error);

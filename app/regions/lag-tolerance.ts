@@ -24,5 +24,6 @@ export function withReplicaLagTolerance(data: DataAdapters, budgetMs: number): D
     loginSessions: { ...data.loginSessions, get: retrying(data.loginSessions.get) },
     sessions: { ...data.sessions, get: retrying(data.sessions.get) },
     users: { ...data.users, get: retrying(data.users.get) },
+    transaction: (fn) => data.transaction((transactionAdapters) => fn(withReplicaLagTolerance(transactionAdapters, budgetMs))),
   };
 }

@@ -134,6 +134,17 @@ describe("management API", function () {
       }
     });
 
+    it("keeps a user's unsent fields, though AuthHero updates users inside transaction()", async () => {
+      const created = await call("POST", "/users", { email: "dora@example.com", email_verified: true, password: "Pass-word-123!", connection: "Username-Password-Authentication", app_metadata: { plan: "pro" } });
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+      const path = `/users/${encodeURIComponent(created.json.user_id)}`;
+      assert.equal((await call("PATCH", path, { nickname: "dee" })).status, 200);
+      const after = (await call("GET", path)).json;
+      assert.equal(after.nickname, "dee");
+      assert.equal(after.email_verified, true);
+      assert.deepEqual(after.app_metadata, { plan: "pro" });
+    });
+
     it("keeps a resource server's unsent fields", async () => {
       const created = await call("POST", "/resource-servers", { name: "Billing API", identifier: "https://billing.example.com", token_lifetime: 1234 });
       assert.equal((await call("PATCH", `/resource-servers/${created.json.id}`, { name: "Billing API v2" })).status, 200);

@@ -10,10 +10,13 @@ export interface AdapterFixture {
   commands: string[];
 }
 
-/** An adapter on a fresh moto table, recording every command it sends. */
-export async function createAdapterFixture(): Promise<AdapterFixture> {
+/**
+ * An adapter on a fresh moto table, recording every command it sends. With
+ * `consistency: "strong"` it runs as on an MRSC table.
+ */
+export async function createAdapterFixture(options: { consistency?: "eventual" | "strong" } = {}): Promise<AdapterFixture> {
   const { endpoint, tableName } = await freshTable("adapter");
   const commands: string[] = [];
   const client = createDocumentClient({ region: TEST_REGION, endpoint, onCommand: (name) => commands.push(name) });
-  return { data: createDynamoDbAdapter({ client, tableName }), table: new DynamoTable(client, tableName), commands };
+  return { data: createDynamoDbAdapter({ client, tableName, consistency: options.consistency }), table: new DynamoTable(client, tableName, options.consistency), commands };
 }

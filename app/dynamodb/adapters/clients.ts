@@ -12,7 +12,7 @@ export function createClientsAdapter(table: DynamoTable): ClientsAdapter {
       const client = stampNew<Client>(params, "client_id", undefined, options);
       // The guard makes the client id unique across tenants, because
       // getByClientId must resolve to exactly one tenant.
-      const guard: TransactItem = { Put: { Item: { ...clientIdGuard(client.client_id), type: "client-id-guard", v: 1, tenant_id: tenantId, data: {} }, ConditionExpression: "attribute_not_exists(pk)" } } as unknown as TransactItem;
+      const guard: TransactItem = { Put: { Item: { ...clientIdGuard(client.client_id), type: "client-id-guard", v: 1, tenant_id: tenantId, data: {} }, ConditionExpression: "attribute_not_exists(pk)" } };
       await table.transactWrite([clients.putTransactItem(tenantId, client, { ifAbsent: true }), guard], `A client with client_id \`${client.client_id}\` already exists.`);
       return client;
     },
@@ -32,8 +32,8 @@ export function createClientsAdapter(table: DynamoTable): ClientsAdapter {
       const existing = await clients.get(tenantId, clientId);
       if (!existing) return false;
       await table.transactWrite([
-        { Delete: { Key: clientModel.key(tenantId, clientId) } } as unknown as TransactItem,
-        { Delete: { Key: clientIdGuard(clientId), ConditionExpression: "tenant_id = :tenant", ExpressionAttributeValues: { ":tenant": tenantId } } } as unknown as TransactItem,
+        { Delete: { Key: clientModel.key(tenantId, clientId) } },
+        { Delete: { Key: clientIdGuard(clientId), ConditionExpression: "tenant_id = :tenant", ExpressionAttributeValues: { ":tenant": tenantId } } },
       ]);
       return true;
     },

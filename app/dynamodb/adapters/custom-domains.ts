@@ -22,13 +22,13 @@ export function createCustomDomainsAdapter(table: DynamoTable): CustomDomainsAda
         Item: { ...customDomainGuard(domain), type: GUARD_TYPE, v: SCHEMA_VERSION, tenant_id: tenantId, data: { domain: domain.toLowerCase() } },
         ConditionExpression: "attribute_not_exists(pk)",
       },
-    }) as unknown as TransactItem;
+    });
 
   /** Builds the delete of the tenant's guard for a domain, or none when the guard is missing or another tenant's. */
   const releaseGuard = async (tenantId: string, domain: string): Promise<TransactItem[]> => {
     const guard = await table.get(customDomainGuard(domain), { consistent: true });
     if (guard?.tenant_id !== tenantId) return [];
-    return [{ Delete: { Key: customDomainGuard(domain), ConditionExpression: "tenant_id = :tenant", ExpressionAttributeValues: { ":tenant": tenantId } } } as unknown as TransactItem];
+    return [{ Delete: { Key: customDomainGuard(domain), ConditionExpression: "tenant_id = :tenant", ExpressionAttributeValues: { ":tenant": tenantId } } }];
   };
 
   return {
@@ -50,7 +50,7 @@ export function createCustomDomainsAdapter(table: DynamoTable): CustomDomainsAda
     remove: async (tenantId, id) => {
       const existing = await domains.get(tenantId, id);
       if (!existing) return false;
-      await table.transactWrite([{ Delete: { Key: customDomainModel.key(tenantId, id) } } as unknown as TransactItem, ...(await releaseGuard(tenantId, existing.domain))]);
+      await table.transactWrite([{ Delete: { Key: customDomainModel.key(tenantId, id) } }, ...(await releaseGuard(tenantId, existing.domain))]);
       return true;
     },
     update: async (tenantId, id, patch) => {

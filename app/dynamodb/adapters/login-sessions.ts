@@ -1,6 +1,6 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
 import { stampNew } from "../crud.js";
-import { AdapterError } from "../errors.js";
+import { AdapterError, failedWrites } from "../errors.js";
 import { ttlFromIso } from "../item.js";
 import { loginSessionModel } from "../keys.js";
 import { BUMP_REVISION, Repository } from "../repository.js";
@@ -72,11 +72,8 @@ export async function writeExtendingLoginSession(
  * the caller's own writes.
  */
 function extensionLostRace(error: unknown, index: number): boolean {
-  const reasons = (error as { cause?: { CancellationReasons?: Array<{ Code?: string }> } }).cause?.CancellationReasons;
-  if (!reasons) return false;
-  const ownFailed = reasons.slice(0, index).some((reason) => reason.Code !== undefined && reason.Code !== "None");
-  const extensionCode = reasons[index]?.Code;
-  return !ownFailed && (extensionCode === "ConditionalCheckFailed" || extensionCode === "TransactionConflict");
+  const failed = failedWrites(error);
+  return failed.length > 0 && failed.every((write) => write.index === index && (write.reason === "ConditionalCheckFailed" || write.reason === "TransactionConflict"));
 }
 
 /** Builds the extension write, or none when the login session is missing or already lives that long. */
@@ -97,7 +94,7 @@ async function loginSessionExtension(table: DynamoTable, tenantId: string, login
       ExpressionAttributeNames: { "#data": "data", "#expires": "expires_at" },
       ExpressionAttributeValues: { ":expires": expiresAt, ":ttl": ttl, ...BUMP_REVISION.values },
     },
-  } as unknown as TransactItem;
+  };
 }
 
 /** Returns the later of an item's absolute and idle expiry, as an ISO timestamp. */

@@ -35,7 +35,7 @@ export function createPasswordsAdapter(table: DynamoTable): PasswordsAdapter {
             ExpressionAttributeNames: { "#data": "data", "#password": "password", "#algorithm": "algorithm", "#current": "is_current", "#updated": "updated_at" },
             ExpressionAttributeValues: { ":password": params.password ?? target.data.password, ":algorithm": params.algorithm ?? target.data.algorithm, ":current": makeCurrent, ":updated": new Date().toISOString() },
           },
-        } as unknown as TransactItem,
+        },
         ...retireWrites(others),
       ]);
       return true;
@@ -69,7 +69,7 @@ async function currentItems(table: DynamoTable, tenantId: string, userId: string
 function retireWrites(items: StoredItem[]): TransactItem[] {
   return items.map((item) => ({
     Update: { Key: { pk: item.pk, sk: item.sk }, UpdateExpression: "SET #data.#current = :false", ExpressionAttributeNames: { "#data": "data", "#current": "is_current" }, ExpressionAttributeValues: { ":false": false } },
-  }) as unknown as TransactItem);
+  }));
 }
 
 export function passwordItem(tenantId: string, password: Password): StoredItem {
@@ -79,11 +79,11 @@ export function passwordItem(tenantId: string, password: Password): StoredItem {
 /** Inserts a current password, retires the previous ones, and requires the user to exist. */
 export function passwordWrites(tenantId: string, password: Password, previous: StoredItem[], options: { checkUser?: boolean } = {}): TransactItem[] {
   const writes: TransactItem[] = [
-    { Put: { Item: passwordItem(tenantId, password), ConditionExpression: "attribute_not_exists(pk)" } } as unknown as TransactItem,
+    { Put: { Item: passwordItem(tenantId, password), ConditionExpression: "attribute_not_exists(pk)" } },
     ...retireWrites(previous),
   ];
   if (options.checkUser !== false) {
-    writes.push({ ConditionCheck: { Key: userModel.key(tenantId, password.user_id), ConditionExpression: "attribute_exists(pk)" } } as unknown as TransactItem);
+    writes.push({ ConditionCheck: { Key: userModel.key(tenantId, password.user_id), ConditionExpression: "attribute_exists(pk)" } });
   }
   return writes;
 }

@@ -51,7 +51,7 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
       const writes: TransactItem[] = [tokens.putTransactItem(tenantId, token, { ifAbsent: true })];
       if (token.login_id) {
         const pointer = { ...loginSessionRefreshTokenPointer(tenantId, token.login_id, token.id), type: "refresh-token-pointer", v: SCHEMA_VERSION, tenant_id: tenantId, data: { id: token.id }, expiresAt: refreshTokenModel.expiresAt?.(token) };
-        writes.push({ Put: { Item: pointer } } as unknown as TransactItem);
+        writes.push({ Put: { Item: pointer } });
       }
       await table.transactWrite(writes, `A refresh token with id \`${token.id}\` already exists.`);
       // A second request, as UpdateRefreshTokenOptions allows for the bump. In the token's transaction the

@@ -73,8 +73,7 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       const keys = [...owned, ...lookupItems(tenantId, user), ...signIns].map(({ pk, sk }) => ({ pk, sk }));
       // The user goes last, so an interrupted removal can be repeated and finds what is left.
       await table.batchDelete(keys.filter((key) => key.pk !== userKey.pk || key.sk !== userKey.sk));
-      await table.batchDelete([userKey]);
-      return true;
+      return table.delete(userKey);
     },
     unlink: async (tenantId, id, provider, linkedUserId) => {
       const secondaryId = `${provider}|${linkedUserId}`;
@@ -155,13 +154,13 @@ function lookupChanges(tenantId: string, before: User, after: User): TransactIte
   const oldIds = new Set(oldItems.map(id));
   const newIds = new Set(newItems.map(id));
   return [
-    ...oldItems.filter((item) => !newIds.has(id(item))).map((item) => ({ Delete: { Key: { pk: item.pk, sk: item.sk } } }) as unknown as TransactItem),
+    ...oldItems.filter((item) => !newIds.has(id(item))).map((item) => ({ Delete: { Key: { pk: item.pk, sk: item.sk } } })),
     ...newItems.filter((item) => !oldIds.has(id(item))).map(putIfAbsent),
   ];
 }
 
 function putIfAbsent(item: StoredItem): TransactItem {
-  return { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } } as unknown as TransactItem;
+  return { Put: { Item: item, ConditionExpression: "attribute_not_exists(pk)" } };
 }
 
 /** Adds the primary identity, which AuthHero's management API expects on every user. */

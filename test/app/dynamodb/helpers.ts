@@ -8,23 +8,38 @@ import { createAdapterFixture, type AdapterFixture } from "../../support/adapter
  * sent no Scan. The client boundary also rejects Scan before sending it, so
  * a Scan would surface as a thrown error as well.
  */
-export function useAdapterFixture(): () => AdapterFixture {
+export function useAdapterFixture(options: { consistency?: "eventual" | "strong" } = {}): () => AdapterFixture {
   let fixture: AdapterFixture | undefined;
+  const consistency = options.consistency ?? suiteConsistency();
 
   beforeEach(async () => {
-    fixture = await createAdapterFixture();
+    fixture = await createAdapterFixture({ consistency });
   });
 
   afterEach(function () {
     if (!fixture || this.currentTest?.state === "failed") return;
     const scans = fixture.commands.filter((name) => name.startsWith("Scan"));
     assert.deepEqual(scans, [], "the adapter must never send Scan");
+    if (consistency === "strong") {
+      const transactions = fixture.commands.filter((name) => name.startsWith("TransactWriteItems"));
+      assert.deepEqual(transactions, [], "in strong mode the adapter must never send TransactWriteItems");
+    }
   });
 
   return () => {
     if (!fixture) throw new Error("The adapter fixture is only available inside a test.");
     return fixture;
   };
+}
+
+/**
+ * The mode the conformance suite runs in: `ADAPTER_CONSISTENCY=strong` runs
+ * every adapter test as on an MRSC table, which `npm test` does once more.
+ */
+function suiteConsistency(): "eventual" | "strong" {
+  const value = process.env.ADAPTER_CONSISTENCY ?? "eventual";
+  if (value !== "eventual" && value !== "strong") throw new Error(`ADAPTER_CONSISTENCY is \`${value}\`; set it to eventual or strong.`);
+  return value;
 }
 
 /** Returns the ISO timestamp `seconds` from now, in the past when negative. */

@@ -80,7 +80,7 @@ describe("sessions adapter", () => {
     it("keeps its extension when another session extended the parent less far", async () => {
       const { data } = fixture();
       const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(60) }));
-      const gate = gateCommands(fixture(), (name, input) => name === "TransactWriteItemsCommand" && input.includes('"sess-slow"'));
+      const gate = gateCommands(fixture(), (name, input) => (name === "TransactWriteItemsCommand" || name === "PutItemCommand") && input.includes('"sess-slow"'));
       const slowExpiry = isoIn(5000);
       const slow = data.sessions.create(TENANT_A, sessionInsert("sess-slow", login.id, { expires_at: slowExpiry }));
 
@@ -96,7 +96,7 @@ describe("sessions adapter", () => {
     it("retries without shortening when another session extended the parent further", async () => {
       const { data } = fixture();
       const login = await data.loginSessions.create(TENANT_A, loginSessionInsert({ expires_at: isoIn(60) }));
-      const gate = gateCommands(fixture(), (name, input) => name === "TransactWriteItemsCommand" && input.includes('"sess-slow"'));
+      const gate = gateCommands(fixture(), (name, input) => (name === "TransactWriteItemsCommand" || name === "PutItemCommand") && input.includes('"sess-slow"'));
       const slow = data.sessions.create(TENANT_A, sessionInsert("sess-slow", login.id, { expires_at: isoIn(1000) }));
 
       await gate.held();

@@ -1,0 +1,182 @@
+import { AdapterError } from "./errors.js";
+import type { ItemKey, StoredItem } from "./item.js";
+import { DynamoTable, targetKey, type TransactItem } from "./table.js";
+
+/** DynamoDB's limit on the writes of one TransactWriteItems call. */
+const MAX_TRANSACTION_WRITES = 100;
+
+interface StagedWrite {
+  write: TransactItem;
+  conflictMessage?: string;
+  /** An unconditional delete from batchDelete: idempotent clean-up. */
+  cleanup: boolean;
+}
+
+/**
+ * The table as seen inside `transaction(fn)`. Writes are staged instead of
+ * sent, and `commit()` applies them all or none; if `fn` throws, nothing
+ * was written, which is the rollback. Gets of a staged item return the
+ * staged version, so a transaction reads its own writes by key; queries read
+ * the table and do not see staged writes.
+ *
+ * Conditional writes cannot report their outcome until the commit: `putIf`
+ * and `update` answer true, and a condition that fails at the commit fails
+ * the whole transaction with a 409. `update` and `delete` first read the
+ * item, so a missing item still answers false at once.
+ */
+export class TransactionTable extends DynamoTable {
+  private readonly staged = new Map<string, StagedWrite>();
+
+  constructor(private readonly base: DynamoTable) {
+    super(base.client, base.tableName, base.consistency);
+  }
+
+  override get stagesWrites(): boolean {
+    return true;
+  }
+
+  override async get(key: ItemKey, options: { consistent?: boolean; signal?: AbortSignal } = {}): Promise<StoredItem | undefined> {
+    const staged = this.staged.get(keyOf(key));
+    if (staged) return stagedImage(staged.write);
+    return this.base.get(key, { ...options, consistent: true });
+  }
+
+  override async batchGet(keys: ItemKey[]): Promise<StoredItem[]> {
+    const unstaged = keys.filter((key) => !this.staged.has(keyOf(key)));
+    const found = unstaged.length > 0 ? await this.base.batchGet(unstaged) : [];
+    for (const key of keys) {
+      const staged = this.staged.get(keyOf(key));
+      const image = staged ? stagedImage(staged.write) : undefined;
+      if (image) found.push(image);
+    }
+    return found;
+  }
+
+  override async put(item: StoredItem, options: { ifAbsent?: boolean; conflictMessage?: string } = {}): Promise<void> {
+    this.stage(
+      { Put: { Item: item, ConditionExpression: options.ifAbsent ? "attribute_not_exists(pk)" : undefined } },
+      options.ifAbsent ? (options.conflictMessage ?? "An item with this id already exists.") : undefined,
+    );
+  }
+
+  override async putIf(item: StoredItem, condition: string, values?: Record<string, unknown>): Promise<boolean> {
+    this.stage({ Put: { Item: item, ConditionExpression: condition, ExpressionAttributeValues: values } });
+    return true;
+  }
+
+  override async update(input: Parameters<DynamoTable["update"]>[0]): Promise<{ applied: boolean; attributes?: StoredItem }> {
+    const key = input.Key as ItemKey;
+    if (input.ReturnValues !== undefined && input.ReturnValues !== "NONE") {
+      throw new AdapterError("adapter.failed", `An update of \`${key.pk}\` asks for ReturnValues inside a transaction, where writes are applied only at the commit; call it outside transaction().`);
+    }
+    if (requiresExistence(input.ConditionExpression) && !(await this.get(key))) return { applied: false };
+    this.stage({
+      Update: {
+        Key: key,
+        UpdateExpression: String(input.UpdateExpression),
+        ConditionExpression: input.ConditionExpression,
+        ExpressionAttributeNames: input.ExpressionAttributeNames,
+        ExpressionAttributeValues: input.ExpressionAttributeValues,
+      },
+    });
+    return { applied: true };
+  }
+
+  override async delete(key: ItemKey, condition = "attribute_exists(pk)"): Promise<boolean> {
+    if (requiresExistence(condition) && !(await this.get(key))) return false;
+    this.stage({ Delete: { Key: key, ConditionExpression: condition } });
+    return true;
+  }
+
+  override async transactWrite(items: TransactItem[], conflictMessages?: string | ReadonlyArray<string | undefined>): Promise<void> {
+    items.forEach((item, index) => this.stage(item, typeof conflictMessages === "string" ? conflictMessages : conflictMessages?.[index]));
+  }
+
+  override async batchDelete(keys: ItemKey[]): Promise<void> {
+    for (const key of keys) this.stage({ Delete: { Key: key } }, undefined, true);
+  }
+
+  /** True when the transaction has staged nothing. */
+  get isEmpty(): boolean {
+    return this.staged.size === 0;
+  }
+
+  /**
+   * Applies every staged write in one TransactWriteItems call. Past
+   * DynamoDB's 100-write limit, the unconditional clean-up deletes (such as
+   * a removed user's sessions) go first in batches: they are idempotent,
+   * and the conditional writes that decide the outcome stay atomic.
+   */
+  async commit(): Promise<void> {
+    if (this.staged.size === 0) return;
+    let writes = [...this.staged.values()];
+    if (writes.length > MAX_TRANSACTION_WRITES) {
+      const cleanup = writes.filter((write) => write.cleanup);
+      writes = writes.filter((write) => !write.cleanup);
+      if (writes.length > MAX_TRANSACTION_WRITES) {
+        throw new AdapterError(
+          "adapter.failed",
+          `A transaction staged ${writes.length} conditional writes; DynamoDB applies at most ${MAX_TRANSACTION_WRITES} atomically. Split the change into smaller requests.`,
+        );
+      }
+      await this.base.batchDelete(cleanup.map((write) => targetKey(write.write)));
+    }
+    await this.base.transactWrite(
+      writes.map((write) => write.write),
+      writes.map((write) => write.conflictMessage),
+    );
+  }
+
+  /**
+   * DynamoDB refuses two writes to one item in a transaction, so a second
+   * write to an item replaces the first. The first write's condition is
+   * kept: it was made against the stored item, while the second one's was
+   * made against the staged version, which the table has not seen.
+   */
+  private stage(write: TransactItem, conflictMessage?: string, cleanup = false): void {
+    const id = keyOf(targetKey(write));
+    const earlier = this.staged.get(id);
+    if (!earlier) {
+      this.staged.set(id, { write, conflictMessage, cleanup });
+      return;
+    }
+    if ("Update" in write || "Update" in earlier.write || "ConditionCheck" in write || "ConditionCheck" in earlier.write) {
+      throw new AdapterError(
+        "adapter.failed",
+        `A transaction writes \`${targetKey(write).pk}\` twice, once with an in-place update or condition check; DynamoDB cannot combine them. Read the item again outside the transaction instead.`,
+      );
+    }
+    const createdHere = "Put" in earlier.write && earlier.write.Put.ConditionExpression === "attribute_not_exists(pk)";
+    if ("Delete" in write && createdHere) {
+      // Created and deleted in the same transaction: the table never sees it.
+      this.staged.delete(id);
+      return;
+    }
+    const kept = conditionOf(earlier.write);
+    const merged: TransactItem = "Put" in write ? { Put: { ...write.Put, ...kept } } : { Delete: { ...write.Delete, ...kept } };
+    this.staged.set(id, { write: merged, conflictMessage: earlier.conflictMessage ?? conflictMessage, cleanup: earlier.cleanup && cleanup });
+  }
+}
+
+function keyOf(key: ItemKey): string {
+  return `${key.pk}\u0000${key.sk}`;
+}
+
+/** The item as the staged write leaves it; undefined when deleted. */
+function stagedImage(write: TransactItem): StoredItem | undefined {
+  if ("Put" in write) return structuredClone(write.Put.Item);
+  if ("Delete" in write) return undefined;
+  throw new AdapterError(
+    "adapter.failed",
+    `A transaction reads \`${targetKey(write).pk}\` after updating it in place, which cannot be shown before the commit. Read it before the update or outside the transaction.`,
+  );
+}
+
+function conditionOf(write: TransactItem): { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+  const body = "Put" in write ? write.Put : "Delete" in write ? write.Delete : "Update" in write ? write.Update : write.ConditionCheck;
+  return { ConditionExpression: body.ConditionExpression, ExpressionAttributeNames: body.ExpressionAttributeNames, ExpressionAttributeValues: body.ExpressionAttributeValues };
+}
+
+function requiresExistence(condition: string | undefined): boolean {
+  return condition !== undefined && /^attribute_exists\(pk\)/.test(condition.trim());
+}
