@@ -17,6 +17,13 @@ export const DYNAMODB_ACTIONS = [
 
 export type DynamoDbAction = (typeof DYNAMODB_ACTIONS)[number];
 
+/**
+ * The actions of the scheduled retention sweep, which removes expired items
+ * where TTL does not (strong-consistency tables have none). It alone may
+ * Scan, because it runs on a schedule and never on a request path.
+ */
+export const RETENTION_ACTIONS = [...DYNAMODB_ACTIONS, "dynamodb:Scan"] as const;
+
 /** Maps an SDK command name (`GetItemCommand`) to its IAM action. */
 export function actionForCommand(commandName: string): string {
   return `dynamodb:${commandName.replace(/Command$/, "")}`;

@@ -48,6 +48,7 @@ import { createUserRolesAdapter } from "./adapters/user-roles.js";
 import { createUsersAdapter } from "./adapters/users.js";
 import { createCrudAdapter } from "./crud.js";
 import { notImplemented } from "./errors.js";
+import { sessionCleanup } from "./retention.js";
 import { DynamoTable } from "./table.js";
 import { TransactionTable } from "./transaction-table.js";
 
@@ -128,6 +129,7 @@ function buildAdapters(table: DynamoTable, options: DynamoDbAdapterOptions, tran
     userOrganizations: createUserOrganizationsAdapter(table),
     userPermissions: createUserPermissionsAdapter(table),
     transaction,
+    sessionCleanup: sessionCleanup(table),
   };
   return adapters;
 }

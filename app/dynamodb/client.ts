@@ -16,9 +16,9 @@ export interface DynamoDbClientOptions {
   /** Called once per command sent, with its name (for request counting). */
   onCommand?: (commandName: string) => void;
   credentials?: DynamoDBClientConfig["credentials"];
+  /** The IAM actions this client may use. Default DYNAMODB_ACTIONS, which excludes Scan. */
+  allowedActions?: readonly string[];
 }
-
-const allowedActions: ReadonlySet<string> = new Set(DYNAMODB_ACTIONS);
 
 /**
  * Creates the document client once per process. Timeouts and attempts are
@@ -40,6 +40,7 @@ export function createDocumentClient(options: DynamoDbClientOptions): DynamoDBDo
     },
   });
 
+  const allowedActions: ReadonlySet<string> = new Set(options.allowedActions ?? DYNAMODB_ACTIONS);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const commandName = String(context.commandName ?? "");

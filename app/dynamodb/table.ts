@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -162,10 +163,10 @@ export class DynamoTable {
   }
 
   /** Deletes an item; returns false when it did not exist (or the condition failed). */
-  async delete(key: ItemKey, condition = "attribute_exists(pk)"): Promise<boolean> {
+  async delete(key: ItemKey, condition = "attribute_exists(pk)", values?: Record<string, unknown>): Promise<boolean> {
     try {
       await this.send("DeleteItem", key.pk, () =>
-        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: condition })),
+        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: condition, ExpressionAttributeValues: values })),
       );
       return true;
     } catch (error) {
@@ -218,6 +219,26 @@ export class DynamoTable {
     if (this.consistency === "strong") return applyInOrder(this, items, conflictMessages);
     const withTable = items.map((item) => withTableName(item, this.tableName));
     await this.send("TransactWriteItems", "transaction", () => this.client.send(new TransactWriteCommand({ TransactItems: withTable })), conflictMessages);
+  }
+
+  /**
+   * Reads one page of a Scan, projecting only keys, type and expiry. Only
+   * the retention sweep calls it: the request-path client rejects Scan.
+   */
+  async scanPage(request: { filter: { expression: string; names?: Record<string, string>; values: Record<string, unknown> }; startKey?: Record<string, unknown> }): Promise<QueryPage> {
+    const output = await this.send("Scan", "table", () =>
+      this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: request.filter.expression,
+          ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk", "#type": "type", "#expiresAt": "expiresAt", ...request.filter.names },
+          ExpressionAttributeValues: request.filter.values,
+          ProjectionExpression: "#pk, #sk, #type, #expiresAt",
+          ExclusiveStartKey: request.startKey,
+        }),
+      ),
+    );
+    return { items: (output.Items ?? []) as StoredItem[], lastKey: output.LastEvaluatedKey };
   }
 
   /**

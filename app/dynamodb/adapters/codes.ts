@@ -1,8 +1,8 @@
 import type { Code, CodesAdapter } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
-import { notImplemented } from "../errors.js";
 import { codeModel } from "../keys.js";
 import { BUMP_REVISION, nowSeconds, Repository } from "../repository.js";
+import { codesCleanup } from "../retention.js";
 import type { DynamoTable } from "../table.js";
 
 /**
@@ -50,8 +50,6 @@ export function createCodesAdapter(table: DynamoTable): CodesAdapter {
     },
     consume: (tenantId, codeId) => markUsed(tenantId, codeId),
     remove: (tenantId, codeId) => codes.remove(tenantId, codeId),
-    cleanup: async () => {
-      throw notImplemented("codes.cleanup");
-    },
+    cleanup: codesCleanup(table),
   };
 }
