@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { managementToken, startTestServer, type TestServer } from "../support/test-server.js";
+import * as oidc from "openid-client";
+import { LoginDriver } from "../support/login-driver.js";
+import { managementToken, RP, startTestServer, type TestServer } from "../support/test-server.js";
 
 interface ApiResponse {
   status: number;
@@ -37,7 +39,7 @@ describe("management API families", function () {
   async function expectStatus(method: string, path: string, expected: number | number[], body?: unknown): Promise<ApiResponse> {
     const response = await call(method, path, body);
     const allowed = Array.isArray(expected) ? expected : [expected];
-    assert.ok(allowed.includes(response.status), `${method} ${path}: expected ${allowed.join(" or ")}, got ${response.status} ${JSON.stringify(response.json)}`);
+    assert.ok(allowed.includes(response.status), `${method} ${path} returned ${response.status} ${JSON.stringify(response.json)}, expected ${allowed.join(" or ")}`);
     return response;
   }
 
@@ -336,4 +338,259 @@ describe("management API families", function () {
       });
     });
   }
+  describe("/branding and /branding/themes/default", () => {
+    it("updates and reads branding and the theme", async () => {
+      await expectStatus("PATCH", "/branding", 200, { colors: { primary: "#112233", page_background: "#ffffff" }, logo_url: "https://cdn.example.com/logo.png" });
+      const branding = await expectStatus("GET", "/branding", 200);
+      assert.equal(branding.json.colors.primary, "#112233");
+      assert.equal(branding.json.logo_url, "https://cdn.example.com/logo.png");
+      await expectStatus("PATCH", "/branding", 200, { colors: { primary: "#445566" } });
+      const patched = await expectStatus("GET", "/branding", 200);
+      assert.equal(patched.json.colors.primary, "#445566");
+      assert.equal(patched.json.logo_url, "https://cdn.example.com/logo.png", "a PATCH keeps unsent fields");
+
+      await expectStatus("PATCH", "/branding/themes/default", 200, { colors: { primary_button: "#0055ff" }, fonts: { font_url: "https://cdn.example.com/font.woff2" } });
+      const theme = await expectStatus("GET", "/branding/themes/default", 200);
+      assert.equal(theme.json.colors.primary_button, "#0055ff");
+      assert.equal(theme.json.fonts.font_url, "https://cdn.example.com/font.woff2");
+      await expectStatus("PATCH", "/branding/themes/default", 200, { colors: { primary_button: "#ff5500" } });
+      const repatched = await expectStatus("GET", "/branding/themes/default", 200);
+      assert.equal(repatched.json.colors.primary_button, "#ff5500");
+      assert.equal(repatched.json.fonts.font_url, "https://cdn.example.com/font.woff2");
+    });
+  });
+
+  describe("/prompts and custom text", () => {
+    it("updates prompt settings", async () => {
+      await expectStatus("PATCH", "/prompts", 200, { identifier_first: true, universal_login_experience: "new" });
+      const prompts = await expectStatus("GET", "/prompts", 200);
+      assert.equal(prompts.json.identifier_first, true);
+      assert.equal(prompts.json.universal_login_experience, "new");
+    });
+
+    it("puts, reads, lists and deletes custom text", async () => {
+      await expectStatus("PUT", "/prompts/login/custom-text/en", 200, { login: { title: "Welcome back" } });
+      await expectStatus("PUT", "/prompts/login/custom-text/sv", 200, { login: { title: "Välkommen tillbaka" } });
+      await expectStatus("PUT", "/prompts/signup/custom-text/en", 200, { signup: { title: "Join us" } });
+      assert.deepEqual((await expectStatus("GET", "/prompts/login/custom-text/sv", 200)).json, { login: { title: "Välkommen tillbaka" } });
+
+      const listed = await expectStatus("GET", "/prompts/custom-text", 200);
+      const pairs = listed.json.map((entry: { prompt: string; language: string }) => `${entry.prompt}/${entry.language}`).sort();
+      assert.deepEqual(pairs, ["login/en", "login/sv", "signup/en"]);
+
+      await expectStatus("PUT", "/prompts/login/custom-text/en", 200, { login: { title: "Hello again" } });
+      assert.deepEqual((await expectStatus("GET", "/prompts/login/custom-text/en", 200)).json, { login: { title: "Hello again" } });
+    });
+
+    // AuthHero 9.6.1's DELETE route requires the `delete:prompts` scope, which its own seed leaves out of the management API's scopes.
+    it.skip("deletes custom text (the seeded management client lacks delete:prompts)", async () => {
+      await expectStatus("PUT", "/prompts/reset-password/custom-text/sv", 200, { "reset-password": { title: "Nytt lösenord" } });
+      await expectStatus("DELETE", "/prompts/reset-password/custom-text/sv", [200, 204]);
+      const afterDelete = await expectStatus("GET", "/prompts/custom-text", 200);
+      assert.ok(!afterDelete.json.some((entry: { prompt: string; language: string }) => entry.prompt === "reset-password" && entry.language === "sv"));
+    });
+  });
+
+  describe("/email/providers and /email-templates", () => {
+    it("creates, reads, updates and deletes the email provider", async () => {
+      // AuthHero 9.6.1 returns 200 with an empty object when no provider is configured, where Auth0 returns 404.
+      assert.deepEqual((await expectStatus("GET", "/email/providers", 200)).json, {});
+      await expectStatus("POST", "/email/providers", 201, { name: "mailgun", credentials: { api_key: "key-1", domain: "mg.example.com" }, default_from_address: "no-reply@example.com" });
+      await expectStatus("POST", "/email/providers", 409, { name: "sendgrid", credentials: { api_key: "key-2" } });
+      const read = await expectStatus("GET", "/email/providers", 200);
+      assert.equal(read.json.name, "mailgun");
+      assert.equal(read.json.default_from_address, "no-reply@example.com");
+
+      await expectStatus("PATCH", "/email/providers", 200, { default_from_address: "hello@example.com" });
+      const patched = await expectStatus("GET", "/email/providers", 200);
+      assert.equal(patched.json.default_from_address, "hello@example.com");
+      assert.equal(patched.json.name, "mailgun");
+
+      await expectStatus("DELETE", "/email/providers", 204);
+      assert.deepEqual((await expectStatus("GET", "/email/providers", 200)).json, {});
+      await expectStatus("DELETE", "/email/providers", 404);
+    });
+
+    it("creates, reads, updates and deletes an email template", async () => {
+      const body = { template: "welcome_email", body: "<p>Hello {{ user.email }}</p>", from: "no-reply@example.com", subject: "Welcome", syntax: "liquid", enabled: true };
+      await expectStatus("POST", "/email-templates", [200, 201], body);
+      await expectStatus("POST", "/email-templates", 409, body);
+      const read = await expectStatus("GET", "/email-templates/welcome_email", 200);
+      assert.equal(read.json.subject, "Welcome");
+      assert.equal(read.json.body, body.body);
+
+      await expectStatus("PATCH", "/email-templates/welcome_email", 200, { subject: "Welcome aboard" });
+      const patched = await expectStatus("GET", "/email-templates/welcome_email", 200);
+      assert.equal(patched.json.subject, "Welcome aboard");
+      assert.equal(patched.json.body, body.body);
+
+      await expectStatus("PUT", "/email-templates/welcome_email", 200, { ...body, subject: "Replaced" });
+      assert.equal((await expectStatus("GET", "/email-templates/welcome_email", 200)).json.subject, "Replaced");
+
+      await expectStatus("DELETE", "/email-templates/welcome_email", [200, 204]);
+      await expectStatus("GET", "/email-templates/welcome_email", 404);
+    });
+  });
+
+  describe("/custom-domains", () => {
+    it("creates, reads, lists, updates and deletes", async () => {
+      const ids: string[] = [];
+      for (const domain of ["login.example.com", "auth.example.org"]) {
+        ids.push((await expectStatus("POST", "/custom-domains", 201, { domain, type: "auth0_managed_certs" })).json.custom_domain_id);
+      }
+      await expectStatus("POST", "/custom-domains", 409, { domain: "login.example.com", type: "auth0_managed_certs" });
+
+      const read = await expectStatus("GET", `/custom-domains/${ids[0]}`, 200);
+      assert.equal(read.json.domain, "login.example.com");
+      const listed = await expectStatus("GET", "/custom-domains", 200);
+      assert.deepEqual(listed.json.map((domain: { domain: string }) => domain.domain).sort(), ["auth.example.org", "login.example.com"]);
+
+      await expectStatus("PATCH", `/custom-domains/${ids[0]}`, 200, { tls_policy: "recommended" });
+      assert.equal((await expectStatus("GET", `/custom-domains/${ids[0]}`, 200)).json.tls_policy, "recommended");
+
+      await expectStatus("DELETE", `/custom-domains/${ids[0]}`, [200, 204]);
+      await expectStatus("GET", `/custom-domains/${ids[0]}`, 404);
+      // Deleting the domain frees its host name for a new registration.
+      await expectStatus("POST", "/custom-domains", 201, { domain: "login.example.com", type: "auth0_managed_certs" });
+    });
+  });
+
+  describe("/logs", () => {
+    it("lists newest first, pages, filters and reads one entry", async () => {
+      for (const name of ["log-a", "log-b", "log-c"]) await expectStatus("POST", "/roles", [200, 201], { name });
+      // AuthHero writes audit logs after it responds, so give the last ones time to land.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      const firstPage = await expectStatus("GET", "/logs?per_page=3&page=0&include_totals=true", 200);
+      const secondPage = await expectStatus("GET", "/logs?per_page=3&page=1&include_totals=true", 200);
+      const rows: Array<{ log_id: string; date: string }> = [...firstPage.json.logs, ...secondPage.json.logs];
+      assert.equal(rows.length, 6);
+      assert.equal(new Set(rows.map((row) => row.log_id)).size, 6, "pages must not overlap");
+      const dates = rows.map((row) => Date.parse(row.date));
+      assert.deepEqual(dates, [...dates].sort((left, right) => right - left), "logs must come newest first");
+
+      const filtered = await expectStatus("GET", `/logs?q=${encodeURIComponent("type:sapi")}&per_page=100`, 200);
+      assert.ok(filtered.json.length > 0);
+      assert.ok(filtered.json.every((row: { type: string }) => row.type === "sapi"));
+
+      const read = await expectStatus("GET", `/logs/${rows[0]!.log_id}`, 200);
+      assert.equal(read.json.log_id, rows[0]!.log_id);
+      await expectStatus("GET", "/logs/missing-log-id", 404);
+    });
+  });
+
+  describe("/sessions and /refresh_tokens", () => {
+    async function signIn(username: string, password: string): Promise<string> {
+      const config = await oidc.discovery(new URL(`${server.baseUrl}/`), RP.clientId, RP.clientSecret, oidc.ClientSecretPost(RP.clientSecret), { execute: [oidc.allowInsecureRequests] });
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: RP.redirectUri, scope: "openid offline_access", state: "s", code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+      const { url: callback } = await new LoginDriver().signIn(url.toString(), username, password);
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: "s" });
+      return tokens.refresh_token!;
+    }
+
+    it("lists, reads and deletes a user's sessions and refresh tokens", async () => {
+      const created = await expectStatus("POST", "/users", 201, { username: "session-user", email: "session-user@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" });
+      const userId: string = created.json.user_id;
+      const refreshToken = await signIn("session-user", "Pass-word-123!");
+
+      const sessions = await expectStatus("GET", `/users/${encodeURIComponent(userId)}/sessions?include_totals=true`, 200);
+      assert.equal(sessions.json.sessions.length, 1);
+      const sessionId: string = sessions.json.sessions[0].id;
+      const session = await expectStatus("GET", `/sessions/${sessionId}`, 200);
+      assert.equal(session.json.user_id, userId);
+
+      // No route lists refresh tokens, so the id comes from the token's lookup part (`rt_<lookup>.<secret>`).
+      const lookup = /^rt_([^.]+)\./.exec(refreshToken)?.[1];
+      assert.ok(lookup, `unexpected refresh token format: ${refreshToken.slice(0, 8)}...`);
+      const stored = await server.data.refreshTokens.getByLookup("main", lookup);
+      assert.ok(stored);
+      const readToken = await expectStatus("GET", `/refresh_tokens/${stored.id}`, 200);
+      assert.equal(readToken.json.user_id, userId);
+
+      await expectStatus("DELETE", `/refresh_tokens/${stored.id}`, 200);
+      await expectStatus("GET", `/refresh_tokens/${stored.id}`, 404);
+      const refreshed = await fetch(`${server.baseUrl}/oauth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: RP.clientId, client_secret: RP.clientSecret }),
+      });
+      assert.equal(refreshed.status, 400, "a deleted refresh token must not refresh");
+
+      await expectStatus("DELETE", `/sessions/${sessionId}`, 200);
+      await expectStatus("GET", `/sessions/${sessionId}`, 404);
+      assert.deepEqual((await expectStatus("GET", `/users/${encodeURIComponent(userId)}/sessions`, 200)).json, []);
+      await expectStatus("DELETE", `/sessions/${sessionId}`, 404);
+    });
+  });
+
+  describe("Dynamic Client Registration", () => {
+    async function register(initialAccessToken: string | undefined, body: Record<string, unknown>): Promise<ApiResponse> {
+      const response = await fetch(`${server.baseUrl}/oidc/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(initialAccessToken ? { authorization: `Bearer ${initialAccessToken}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, json: await response.json() };
+    }
+
+    it("registers with an initial access token, reads back and deletes", async () => {
+      await expectStatus("PATCH", "/tenants/settings", 200, { flags: { enable_dynamic_client_registration: true, dcr_require_initial_access_token: true } });
+      const metadata = { client_name: "Partner app", redirect_uris: ["https://partner.example.com/callback"], grant_types: ["authorization_code"] };
+      const withoutToken = await register(undefined, metadata);
+      assert.equal(withoutToken.status, 401, JSON.stringify(withoutToken.json));
+
+      const issued = await expectStatus("POST", "/client-registration-tokens", 201, { expires_in_seconds: 600 });
+      assert.equal(issued.json.single_use, true);
+      const registered = await register(issued.json.token, metadata);
+      assert.equal(registered.status, 201, JSON.stringify(registered.json));
+      const clientId: string = registered.json.client_id;
+      assert.ok(registered.json.registration_access_token);
+      const reused = await register(issued.json.token, metadata);
+      assert.equal(reused.status, 401, "a single-use initial access token must not register twice");
+
+      const configurationUrl = new URL(registered.json.registration_client_uri);
+      assert.equal(configurationUrl.pathname, `/oidc/register/${clientId}`);
+      const auth = { authorization: `Bearer ${registered.json.registration_access_token}` };
+      const read = await fetch(`${server.baseUrl}${configurationUrl.pathname}`, { headers: auth });
+      assert.equal(read.status, 200);
+      assert.equal(((await read.json()) as { client_name: string }).client_name, "Partner app");
+      assert.equal((await expectStatus("GET", `/clients/${clientId}`, 200)).json.name, "Partner app");
+
+      const removed = await fetch(`${server.baseUrl}${configurationUrl.pathname}`, { method: "DELETE", headers: auth });
+      assert.equal(removed.status, 204);
+      const afterDelete = await fetch(`${server.baseUrl}${configurationUrl.pathname}`, { headers: auth });
+      assert.equal(afterDelete.status, 401, "the registration access token must be revoked with its client");
+    });
+  });
+
+  // Last, because rotating schedules the revocation of the key that signed this file's management token.
+  describe("/keys/signing", () => {
+    it("lists, reads, rotates and revokes signing keys", async () => {
+      const before = await expectStatus("GET", "/keys/signing", 200);
+      assert.ok(before.json.length >= 1);
+      const current = before.json.find((key: { revoked_at?: string }) => !key.revoked_at);
+      assert.ok(current, "a current key must exist");
+      const read = await expectStatus("GET", `/keys/signing/${current.kid}`, 200);
+      assert.equal(read.json.kid, current.kid);
+      assert.match(read.json.cert, /BEGIN CERTIFICATE/);
+
+      await expectStatus("POST", "/keys/signing/rotate", 201);
+      const rotated = await expectStatus("GET", "/keys/signing", 200);
+      assert.equal(rotated.json.length, before.json.length + 1);
+      const replacement = rotated.json.find((key: { kid: string }) => !before.json.some((old: { kid: string }) => old.kid === key.kid));
+      assert.ok(replacement, "rotation must add a key");
+      assert.ok((await expectStatus("GET", `/keys/signing/${current.kid}`, 200)).json.revoked_at, "rotation schedules the old key's revocation");
+
+      await expectStatus("PUT", `/keys/signing/${replacement.kid}/revoke`, 200);
+      const revoked = await expectStatus("GET", `/keys/signing/${replacement.kid}`, 200);
+      assert.ok(Date.parse(revoked.json.revoked_at) <= Date.now());
+      await expectStatus("PUT", "/keys/signing/missing-kid/revoke", 404);
+    });
+
+    // AuthHero 9.6.1 keeps the PKCS#8 private key in the key's `pkcs7` field and returns the stored key as it is.
+    it.skip("returns no private key (AuthHero 9.6.1 returns it in pkcs7)", async () => {
+      const keys = await expectStatus("GET", "/keys/signing", 200);
+      for (const key of keys.json) assert.doesNotMatch(String(key.pkcs7 ?? ""), /PRIVATE KEY/);
+    });
+  });
 });
