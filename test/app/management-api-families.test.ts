@@ -185,6 +185,36 @@ describe("management API families", function () {
       assert.equal((await expectStatus("GET", `/grants?user_id=${encodeURIComponent(bob)}`, 200)).json.length, 1);
     });
 
+    it("let a third-party client skip consent", async () => {
+      const redirectUri = "http://127.0.0.1:65001/callback";
+      const client = await expectStatus("POST", "/clients", 201, {
+        name: "Partner portal",
+        app_type: "regular_web",
+        is_first_party: false,
+        callbacks: [redirectUri],
+        grant_types: ["authorization_code", "refresh_token"],
+        token_endpoint_auth_method: "client_secret_post",
+        client_metadata: { universal_login_version: "1" },
+      });
+      const clientId: string = client.json.client_id;
+      await expectStatus("POST", "/users", 201, { username: "consenter", email: "consenter@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" });
+      const userId = (await expectStatus("GET", `/users?q=${encodeURIComponent("email:consenter@example.com")}`, 200)).json[0].user_id;
+      const authorizationUrl = `${server.baseUrl}/authorize?${new URLSearchParams({ client_id: clientId, response_type: "code", redirect_uri: redirectUri, scope: "openid offline_access", state: "s" })}`;
+
+      const withoutGrant = await new LoginDriver().signIn(authorizationUrl, "consenter", "Pass-word-123!");
+      assert.match(new URL(withoutGrant.url).pathname, /^\/u2\/consent/, `expected the consent screen, ended at ${withoutGrant.url}`);
+
+      // The consent screen stores this grant when the user accepts; `offline_access` is the one non-basic scope requested.
+      const grant = await server.data.grants!.create("main", { user_id: userId, clientID: clientId, scope: ["offline_access"] });
+      const withGrant = await new LoginDriver().signIn(authorizationUrl, "consenter", "Pass-word-123!");
+      assert.ok(withGrant.url.startsWith(redirectUri), `expected the redirect URI, ended at ${withGrant.url}`);
+      assert.ok(new URL(withGrant.url).searchParams.get("code"), "the redirect must carry a code");
+
+      await expectStatus("DELETE", `/grants/${grant.id}`, 204);
+      const afterRevoke = await new LoginDriver().signIn(authorizationUrl, "consenter", "Pass-word-123!");
+      assert.match(new URL(afterRevoke.url).pathname, /^\/u2\/consent/, `expected the consent screen again, ended at ${afterRevoke.url}`);
+    });
+
     it("go with a deleted user", async () => {
       const userId = await createUser("grant-leaver");
       await server.data.grants!.create("main", { user_id: userId, clientID: "app-1", scope: ["read:orders"] });
