@@ -23,9 +23,11 @@ import { createEmailTemplatesAdapter } from "./adapters/email-templates.js";
 import { createOrganizationConnectionsAdapter } from "./adapters/organization-connections.js";
 import { createAuthenticationMethodsAdapter } from "./adapters/authentication-methods.js";
 import { createClientConnectionsAdapter } from "./adapters/client-connections.js";
+import { createClientRegistrationTokensAdapter } from "./adapters/client-registration-tokens.js";
 import { createClientsAdapter } from "./adapters/clients.js";
 import { createCodesAdapter } from "./adapters/codes.js";
 import { createCustomDomainsAdapter } from "./adapters/custom-domains.js";
+import { createGrantsAdapter } from "./adapters/grants.js";
 import { createLoginSessionsAdapter } from "./adapters/login-sessions.js";
 import { createLogsAdapter } from "./adapters/logs.js";
 import { createPasswordsAdapter } from "./adapters/passwords.js";
@@ -92,6 +94,7 @@ function buildAdapters(table: DynamoTable, options: DynamoDbAdapterOptions, tran
     branding: createBrandingAdapter(table),
     clientConnections: createClientConnectionsAdapter(table),
     clientGrants: createCrudAdapter<ClientGrant, ClientGrant, "client_grants">(table, { type: "client-grant", idField: "id", idPrefix: "cgr", listKey: "client_grants" }),
+    clientRegistrationTokens: createClientRegistrationTokensAdapter(table),
     clients: createClientsAdapter(table),
     codes: createCodesAdapter(table),
     connections: createCrudAdapter<Connection, Connection, "connections">(table, { type: "connection", idField: "id", idPrefix: "con", listKey: "connections" }),
@@ -104,6 +107,7 @@ function buildAdapters(table: DynamoTable, options: DynamoDbAdapterOptions, tran
       update: async (tenantId, id, patch) => ((await flows.update(tenantId, id, patch)) ? flows.get(tenantId, id) : null),
     },
     forms: createCrudAdapter<Form, FormInsert, "forms">(table, { type: "form", idField: "id", idPrefix: "ap", listKey: "forms" }),
+    grants: createGrantsAdapter(table),
     hookCode: createCrudAdapter<HookCode, HookCodeInsert, never>(table, { type: "hook-code", idField: "id", idPrefix: "hc", listKey: undefined as never }),
     hooks: createCrudAdapter<Hook, HookInsert, "hooks">(table, { type: "hook", idField: "hook_id", idPrefix: "h", listKey: "hooks" }),
     invites: createCrudAdapter<Invite, InviteInsert, "invites">(table, { type: "invite", idField: "id", idPrefix: "uinv", listKey: "invites" }),

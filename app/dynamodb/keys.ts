@@ -1,5 +1,6 @@
 import type {
   Client,
+  ClientRegistrationToken,
   Code,
   Connection,
   LoginSession,
@@ -402,4 +403,53 @@ export function actionPartition(tenantId: string, actionId: string): string {
 /** The record of one run of an action. */
 export function actionExecutionKey(tenantId: string, executionId: string): ItemKey {
   return primary(tenantId, "action-execution", executionId);
+}
+
+/**
+ * A user's consent grant to one client and audience, in the user's
+ * partition, so the key itself makes the (user, client, audience) triple
+ * unique and removing the user removes its grants. A missing audience is
+ * stored as "", as AuthHero's Kysely adapter does.
+ */
+export function grantKey(tenantId: string, userId: string, clientId: string, audience?: string): ItemKey {
+  return { pk: userPartition(tenantId, userId), sk: composeKey("grant", clientId, audience ?? "") };
+}
+
+/** Returns the sort key prefix of every grant in a user's partition. */
+export function grantPrefix(): string {
+  return `${composeKey("grant")}#`;
+}
+
+/** Returns the gsi1 partition listing a tenant's grants in creation order. */
+export function grantListPartition(tenantId: string): string {
+  return composeKey(tenantId, "grant");
+}
+
+/** Returns the key of the item that maps a grant id to its user, client and audience. */
+export function grantIdKey(tenantId: string, grantId: string): ItemKey {
+  return primary(tenantId, "grant", grantId);
+}
+
+/** Dynamic Client Registration tokens (initial and registration access tokens); gsi1 lists a client's tokens. */
+export const clientRegistrationTokenModel: EntityModel<ClientRegistrationToken> = {
+  type: "client-registration-token",
+  key: (tenantId, id) => primary(tenantId, "client-registration-token", id),
+  id: (token) => token.id,
+  indexKeys: (tenantId, token) => (token.client_id ? { gsi1pk: clientRegistrationTokensPartition(tenantId, token.client_id), gsi1sk: createdOrder(token, token.id) } : {}),
+  expiresAt: (token) => ttlFromIso(token.expires_at),
+  derivedFrom: ["client_id", "expires_at", "created_at"],
+};
+
+/** Returns the gsi1 partition listing the registration tokens bound to a client. */
+export function clientRegistrationTokensPartition(tenantId: string, clientId: string): string {
+  return composeKey(tenantId, "client-registration-tokens", clientId);
+}
+
+/**
+ * Returns the key of the item that finds a registration token by its hash.
+ * A primary key, not an index, so a token is found by a consistent read the
+ * moment it is issued, and no two tokens can share a hash.
+ */
+export function clientRegistrationTokenHashKey(tenantId: string, tokenHash: string): ItemKey {
+  return { pk: composeKey(tenantId, "client-registration-token-hash", tokenHash), sk: "lookup" };
 }

@@ -51,7 +51,7 @@ export async function sweepExpired(table: DynamoTable, scope: SweepScope = {}): 
   do {
     const page = await table.scanPage({ filter: { expression: clauses.join(" AND "), names, values }, startKey });
     for (const item of page.items) {
-      if (await table.delete({ pk: item.pk, sk: item.sk }, "expiresAt <= :cutoff", { ":cutoff": cutoff })) removed++;
+      if (await table.delete({ pk: item.pk, sk: item.sk }, "expiresAt <= :cutoff", { values: { ":cutoff": cutoff } })) removed++;
     }
     startKey = page.lastKey;
   } while (startKey);

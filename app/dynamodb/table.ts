@@ -163,10 +163,12 @@ export class DynamoTable {
   }
 
   /** Deletes an item; returns false when it did not exist (or the condition failed). */
-  async delete(key: ItemKey, condition = "attribute_exists(pk)", values?: Record<string, unknown>): Promise<boolean> {
+  async delete(key: ItemKey, condition = "attribute_exists(pk)", expression: { names?: Record<string, string>; values?: Record<string, unknown> } = {}): Promise<boolean> {
     try {
       await this.send("DeleteItem", key.pk, () =>
-        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: condition, ExpressionAttributeValues: values })),
+        this.client.send(
+          new DeleteCommand({ TableName: this.tableName, Key: key, ConditionExpression: condition, ExpressionAttributeNames: expression.names, ExpressionAttributeValues: expression.values }),
+        ),
       );
       return true;
     } catch (error) {

@@ -82,9 +82,9 @@ export class TransactionTable extends DynamoTable {
     return { applied: true };
   }
 
-  override async delete(key: ItemKey, condition = "attribute_exists(pk)", values?: Record<string, unknown>): Promise<boolean> {
+  override async delete(key: ItemKey, condition = "attribute_exists(pk)", expression: { names?: Record<string, string>; values?: Record<string, unknown> } = {}): Promise<boolean> {
     if (requiresExistence(condition) && !(await this.get(key))) return false;
-    this.stage({ Delete: { Key: key, ConditionExpression: condition, ExpressionAttributeValues: values } });
+    this.stage({ Delete: { Key: key, ConditionExpression: condition, ExpressionAttributeNames: expression.names, ExpressionAttributeValues: expression.values } });
     return true;
   }
 

@@ -1,4 +1,5 @@
 import type {
+  Branding,
   BrandingAdapter,
   CustomText,
   CustomTextAdapter,
@@ -26,9 +27,33 @@ function singleton<T>(table: DynamoTable, type: string) {
   };
 }
 
+/**
+ * Branding, merged field by field into what is stored: AuthHero 9.6.1's
+ * PATCH /api/v2/branding passes only the sent fields to `set`, and the
+ * fields it does not send must stay. Nested objects (colors, font,
+ * page_background) merge the same way, and arrays are replaced.
+ */
 export function createBrandingAdapter(table: DynamoTable): BrandingAdapter {
-  const store = singleton<Parameters<BrandingAdapter["set"]>[1]>(table, "branding");
-  return { get: store.read, set: store.write };
+  const store = singleton<Branding>(table, "branding");
+  return {
+    get: store.read,
+    set: async (tenantId, branding) => store.write(tenantId, mergeFields((await store.read(tenantId)) ?? {}, branding) as Branding),
+  };
+}
+
+/** Returns `base` with the defined fields of `patch` merged in, recursing into plain objects. */
+function mergeFields(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const current = merged[field];
+    merged[field] = isPlainObject(value) && isPlainObject(current) ? mergeFields(current, value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Prompt settings fall back to Auth0's defaults when a tenant never set them. */

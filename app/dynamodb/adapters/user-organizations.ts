@@ -34,7 +34,10 @@ export function createUserOrganizationsAdapter(table: DynamoTable): UserOrganiza
         ? await byUser(tenantId, userId)
         : memberships.entities(await table.queryAll({ index: "gsi2", partitionKey: composeKey(tenantId, "organization-members", organizationId!) }));
       const page = paginate(candidates.filter((membership) => matchesFilter(membership as unknown as Record<string, unknown>, filter)), params, tenantId);
-      return { userOrganizations: page.items, ...page.totals };
+      // Offset paging reports the number of matching memberships as `length`, as userRoles.listUsers does, because
+      // AuthHero 9.6.1's GET /organizations/{id}/members returns this `length` as its `total`.
+      const cursorPaging = params.from !== undefined || params.take !== undefined;
+      return { userOrganizations: page.items, ...page.totals, length: cursorPaging ? page.items.length : (page.totals.total ?? page.items.length) };
     },
     listUserOrganizations: async (tenantId, userId, params = {}) => {
       const ids = (await byUser(tenantId, userId)).map((membership) => membership.organization_id);

@@ -8,6 +8,7 @@ import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
 import { liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
+import { grantIdKeys } from "./grants.js";
 import { passwordWrites } from "./passwords.js";
 
 const USER_EXISTS = "User already exists";
@@ -70,7 +71,7 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       const owned = await table.queryAll({ partitionKey: userPartition(tenantId, id) });
       const signIns = await signInItems(table, tenantId, id);
       const userKey = userModel.key(tenantId, id);
-      const keys = [...owned, ...lookupItems(tenantId, user), ...signIns].map(({ pk, sk }) => ({ pk, sk }));
+      const keys = [...owned, ...grantIdKeys(tenantId, owned), ...lookupItems(tenantId, user), ...signIns].map(({ pk, sk }) => ({ pk, sk }));
       // The user goes last, so an interrupted removal can be repeated and finds what is left.
       await table.batchDelete(keys.filter((key) => key.pk !== userKey.pk || key.sk !== userKey.sk));
       return table.delete(userKey);

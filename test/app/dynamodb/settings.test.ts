@@ -10,11 +10,12 @@ describe("settings adapters", () => {
       assert.equal(await data.branding.get(TENANT_A), null);
     });
 
-    it("returns what was set last", async () => {
+    it("merges sent fields into the stored ones", async () => {
       const { data } = fixture();
-      await data.branding.set(TENANT_A, { logo_url: "https://cdn.example.com/a.png", colors: { primary: "#000000" } });
+      await data.branding.set(TENANT_A, { logo_url: "https://cdn.example.com/a.png", colors: { primary: "#000000", page_background: "#ffffff" } });
       await data.branding.set(TENANT_A, { logo_url: "https://cdn.example.com/b.png" });
-      assert.deepEqual(await data.branding.get(TENANT_A), { logo_url: "https://cdn.example.com/b.png" });
+      await data.branding.set(TENANT_A, { colors: { primary: "#111111" } });
+      assert.deepEqual(await data.branding.get(TENANT_A), { logo_url: "https://cdn.example.com/b.png", colors: { primary: "#111111", page_background: "#ffffff" } });
     });
 
     it("keeps tenants apart", async () => {

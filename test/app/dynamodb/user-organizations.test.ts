@@ -28,6 +28,21 @@ describe("userOrganizations adapter", () => {
   });
 
   describe("list", () => {
+    it("reports the match count as length", async () => {
+      const { data } = fixture();
+      for (const userId of ["auth2|u1", "auth2|u2", "auth2|u3"]) await data.userOrganizations.create(TENANT_A, { user_id: userId, organization_id: "org_1" });
+
+      const page = await data.userOrganizations.list(TENANT_A, { q: "organization_id:org_1", page: 1, per_page: 2, include_totals: true });
+      assert.equal(page.userOrganizations.length, 1);
+      assert.equal(page.start, 2);
+      assert.equal(page.limit, 2);
+      assert.equal(page.length, 3);
+
+      const cursorPage = await data.userOrganizations.list(TENANT_A, { q: "organization_id:org_1", take: 2 });
+      assert.equal(cursorPage.length, 2);
+      assert.ok(cursorPage.next);
+    });
+
     it("lists by user_id or organization_id", async () => {
       const { data } = fixture();
       await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_1" });
