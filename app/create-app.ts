@@ -9,6 +9,7 @@ import { describeError, type Logger } from "./logger.js";
 import { requireConfidentialClientAuthentication } from "./client-authentication.js";
 import { oauthErrors } from "./oauth-errors.js";
 import { recordPatchFields } from "./patch-guard.js";
+import { redactSigningKeys } from "./signing-key-redaction.js";
 import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
 
@@ -79,6 +80,8 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
 
   app.use("*", oauthErrors());
   app.use("/api/v2/*", recordPatchFields());
+  app.use("/api/v2/keys/signing", redactSigningKeys());
+  app.use("/api/v2/keys/signing/*", redactSigningKeys());
   app.use("/oauth/token", requireConfidentialClientAuthentication(options.dataAdapter));
 
   // AuthHero's own handler recognises only its bundled copy of Hono's

@@ -617,10 +617,17 @@ describe("management API families", function () {
       await expectStatus("PUT", "/keys/signing/missing-kid/revoke", 404);
     });
 
-    // AuthHero 9.6.1 keeps the PKCS#8 private key in the key's `pkcs7` field and returns the stored key as it is.
-    it.skip("returns no private key (AuthHero 9.6.1 returns it in pkcs7)", async () => {
+    // AuthHero 9.6.1 keeps the PKCS#8 private key in the key's `pkcs7` field; app/signing-key-redaction.ts strips it.
+    it("returns no private key", async () => {
       const keys = await expectStatus("GET", "/keys/signing", 200);
-      for (const key of keys.json) assert.doesNotMatch(String(key.pkcs7 ?? ""), /PRIVATE KEY/);
+      assert.ok(keys.json.length > 0);
+      for (const key of keys.json) {
+        assert.equal(key.pkcs7, undefined);
+        assert.ok(key.cert, "the public certificate stays");
+        const single = await expectStatus("GET", `/keys/signing/${encodeURIComponent(key.kid)}`, 200);
+        assert.equal(single.json.pkcs7, undefined);
+        assert.doesNotMatch(JSON.stringify(single.json), /PRIVATE KEY/);
+      }
     });
   });
 });
