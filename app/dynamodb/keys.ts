@@ -167,6 +167,9 @@ export const loginSessionModel: EntityModel<LoginSession> = {
   type: "login-session",
   key: (tenantId, id) => primary(tenantId, "login-session", id),
   id: (session) => session.id,
+  // No request lists login sessions. The list partition lets tenant removal find them without a Scan.
+  indexKeys: (tenantId, session) => ({ gsi1pk: composeKey(tenantId, "login-session"), gsi1sk: createdOrder(session, session.id) }),
+  listPartition: (tenantId) => composeKey(tenantId, "login-session"),
   expiresAt: (session) => ttlFromIso(session.expires_at),
   derivedFrom: ["expires_at"],
   stampsUpdatedAt: true,
@@ -198,17 +201,37 @@ export const sessionModel: EntityModel<Session> = {
   stampsUpdatedAt: true,
 };
 
+/**
+ * Refresh tokens are listed per tenant on gsi1, sorted by family first, so
+ * one family is a sort key prefix of the tenant's partition.
+ */
 export const refreshTokenModel: EntityModel<RefreshToken> = {
   type: "refresh-token",
   key: (tenantId, id) => primary(tenantId, "refresh-token", id),
   id: (token) => token.id,
   indexKeys: (tenantId, token) => ({
-    ...(token.family_id ? { gsi1pk: composeKey(tenantId, "refresh-token-family", token.family_id), gsi1sk: createdOrder(token, token.id) } : {}),
+    gsi1pk: composeKey(tenantId, "refresh-token"),
+    gsi1sk: `${refreshTokenFamilyPrefix(token.family_id ?? "")}${createdOrder(token, token.id)}`,
     ...(token.token_lookup ? { gsi2pk: composeKey(tenantId, "refresh-token-lookup", token.token_lookup), gsi2sk: token.id } : {}),
   }),
   expiresAt: (token) => latestTtl(ttlFromIso(token.expires_at), ttlFromIso(token.idle_expires_at)),
   derivedFrom: ["expires_at", "idle_expires_at", "family_id", "token_lookup", "login_id"],
+  listPartition: (tenantId) => composeKey(tenantId, "refresh-token"),
 };
+
+/** Returns the gsi1 sort key prefix of one refresh token family in its tenant's list partition. */
+export function refreshTokenFamilyPrefix(familyId: string): string {
+  return `${composeKey(familyId)}#`;
+}
+
+/**
+ * Returns the gsi1 partition that listed a refresh token family before
+ * families moved into the tenant's list partition. Tokens written earlier
+ * keep it until they are rewritten or expire.
+ */
+export function legacyRefreshTokenFamilyPartition(tenantId: string, familyId: string): string {
+  return composeKey(tenantId, "refresh-token-family", familyId);
+}
 
 /** Returns the key of a log entry's own item. Lists read logPartition on gsi1 instead. */
 export function logKey(tenantId: string, logId: string): ItemKey {
@@ -402,4 +425,13 @@ export function actionPartition(tenantId: string, actionId: string): string {
 /** The record of one run of an action. */
 export function actionExecutionKey(tenantId: string, executionId: string): ItemKey {
   return primary(tenantId, "action-execution", executionId);
+}
+
+/** Lists a tenant's action executions on gsi1, so tenant removal finds them without a Scan. */
+export function actionExecutionIndexKeys(tenantId: string, executionId: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: actionExecutionPartition(tenantId), gsi1sk: executionId };
+}
+
+export function actionExecutionPartition(tenantId: string): string {
+  return composeKey(tenantId, "action-execution");
 }
