@@ -97,7 +97,9 @@ async function removeListed(table: DynamoTable, request: Omit<QueryRequest, "sta
 
 /** Everything in a user's partition, its lookup items, memberships and authentication methods. */
 async function userDependents(table: DynamoTable, tenantId: string, users: StoredItem[]): Promise<ItemKey[]> {
-  const lookups = users.flatMap((user) => userLookupKeys(tenantId, user.data as unknown as User));
+  // A damaged user item without data still goes, with its partition, but its lookup items cannot be computed.
+  const readable = users.filter((user) => typeof user.data === "object" && user.data !== null);
+  const lookups = readable.flatMap((user) => userLookupKeys(tenantId, user.data as unknown as User));
   const indexed = await queryEach(table, users, (user) => [
     { index: "gsi1", partitionKey: composeKey(tenantId, "user-organizations", String(user.data.user_id)) },
     { index: "gsi1", partitionKey: composeKey(tenantId, "user-authentication-methods", String(user.data.user_id)) },

@@ -77,9 +77,12 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
       return match ? tokens.get(tenantId, match.id, { consistent: true }) : null;
     },
     list: async (tenantId, params = {}) => {
-      // NOTE: listing refresh tokens needs a per-tenant index that this table layout does not give them yet.
       const byFamily = params.q?.match(/^family_id:"?([^"\s]+)"?$/);
-      if (!byFamily) return { refresh_tokens: [], start: 0, limit: params.per_page ?? 50, length: 0 };
+      if (!byFamily) {
+        // NOTE: this reads every live token of the tenant, and misses tokens written before they had a list partition.
+        const page = await tokens.list(tenantId, params);
+        return { refresh_tokens: page.items, ...page.totals };
+      }
       const family = await familyTokens(tenantId, byFamily[1]!, true);
       return { refresh_tokens: family, start: 0, limit: family.length, length: family.length, total: family.length };
     },

@@ -169,6 +169,18 @@ describe("refreshTokens adapter", () => {
       assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.revoked_at, revokedAt);
     });
 
+    it("lists the tenant's tokens without a family", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-2", "login-1", { family_id: "family-2", user_id: "auth2|bob" }));
+      await data.refreshTokens.create(TENANT_B, tokenInsert("rt-3", "login-1"));
+
+      const all = await data.refreshTokens.list(TENANT_A, {});
+      assert.deepEqual(all.refresh_tokens.map((token) => token.id).sort(), ["rt-1", "rt-2"]);
+      const bob = await data.refreshTokens.list(TENANT_A, { q: "user_id:auth2|bob" });
+      assert.deepEqual(bob.refresh_tokens.map((token) => token.id), ["rt-2"]);
+    });
+
     it("revokes a token stored under the earlier family index", async () => {
       const { data, table } = fixture();
       await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
