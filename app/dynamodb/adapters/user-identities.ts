@@ -13,6 +13,7 @@ const IDENTITY_FIELDS = ["email", "email_verified", "phone_number", "phone_verif
  * Reads the users linked to a primary user (`linked_to` = its user_id)
  * through their linked_to lookup items: one gsi1 query, then one BatchGetItem
  * when any are found.
+ * NOTE: gsi1 is eventually consistent, even on an MRSC table, so a link made a moment ago may be missing.
  */
 export async function readLinkedUsers(table: DynamoTable, users: Repository<User>, tenantId: string, primaryId: string): Promise<User[]> {
   const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, "linked_to", primaryId) });
