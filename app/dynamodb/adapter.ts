@@ -49,9 +49,9 @@ import { createUserPermissionsAdapter } from "./adapters/user-permissions.js";
 import { createUserRolesAdapter } from "./adapters/user-roles.js";
 import { createUsersAdapter } from "./adapters/users.js";
 import { createCrudAdapter } from "./crud.js";
-import { notImplemented } from "./errors.js";
 import { sessionCleanup } from "./retention.js";
 import { DynamoTable } from "./table.js";
+import { removeTenantData } from "./tenant-removal.js";
 import { TransactionTable } from "./transaction-table.js";
 
 export interface DynamoDbAdapterOptions {
@@ -123,9 +123,7 @@ function buildAdapters(table: DynamoTable, options: DynamoDbAdapterOptions, tran
     rolePermissions: createRolePermissionsAdapter(table),
     roles: createCrudAdapter<Role, Role, "roles">(table, { type: "role", idField: "id", idPrefix: "rol", listKey: "roles" }),
     sessions: createSessionsAdapter(table),
-    tenants: createTenantsAdapter(table, async () => {
-      throw notImplemented("tenants.remove");
-    }),
+    tenants: createTenantsAdapter(table, (tenantId) => removeTenantData(table, tenantId)),
     themes: createThemesAdapter(table),
     universalLoginTemplates: createUniversalLoginTemplatesAdapter(table),
     users: createUsersAdapter(table),

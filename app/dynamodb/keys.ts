@@ -168,6 +168,9 @@ export const loginSessionModel: EntityModel<LoginSession> = {
   type: "login-session",
   key: (tenantId, id) => primary(tenantId, "login-session", id),
   id: (session) => session.id,
+  // No request lists login sessions. The list partition lets tenant removal find them without a Scan.
+  indexKeys: (tenantId, session) => ({ gsi1pk: composeKey(tenantId, "login-session"), gsi1sk: createdOrder(session, session.id) }),
+  listPartition: (tenantId) => composeKey(tenantId, "login-session"),
   expiresAt: (session) => ttlFromIso(session.expires_at),
   derivedFrom: ["expires_at"],
   stampsUpdatedAt: true,
@@ -199,17 +202,37 @@ export const sessionModel: EntityModel<Session> = {
   stampsUpdatedAt: true,
 };
 
+/**
+ * Refresh tokens are listed per tenant on gsi1, sorted by family first, so
+ * one family is a sort key prefix of the tenant's partition.
+ */
 export const refreshTokenModel: EntityModel<RefreshToken> = {
   type: "refresh-token",
   key: (tenantId, id) => primary(tenantId, "refresh-token", id),
   id: (token) => token.id,
   indexKeys: (tenantId, token) => ({
-    ...(token.family_id ? { gsi1pk: composeKey(tenantId, "refresh-token-family", token.family_id), gsi1sk: createdOrder(token, token.id) } : {}),
+    gsi1pk: composeKey(tenantId, "refresh-token"),
+    gsi1sk: `${refreshTokenFamilyPrefix(token.family_id ?? "")}${createdOrder(token, token.id)}`,
     ...(token.token_lookup ? { gsi2pk: composeKey(tenantId, "refresh-token-lookup", token.token_lookup), gsi2sk: token.id } : {}),
   }),
   expiresAt: (token) => latestTtl(ttlFromIso(token.expires_at), ttlFromIso(token.idle_expires_at)),
   derivedFrom: ["expires_at", "idle_expires_at", "family_id", "token_lookup", "login_id"],
+  listPartition: (tenantId) => composeKey(tenantId, "refresh-token"),
 };
+
+/** Returns the gsi1 sort key prefix of one refresh token family in its tenant's list partition. */
+export function refreshTokenFamilyPrefix(familyId: string): string {
+  return `${composeKey(familyId)}#`;
+}
+
+/**
+ * Returns the gsi1 partition that listed a refresh token family before
+ * families moved into the tenant's list partition. Tokens written earlier
+ * keep it until they are rewritten or expire.
+ */
+export function legacyRefreshTokenFamilyPartition(tenantId: string, familyId: string): string {
+  return composeKey(tenantId, "refresh-token-family", familyId);
+}
 
 /** Returns the key of a log entry's own item. Lists read logPartition on gsi1 instead. */
 export function logKey(tenantId: string, logId: string): ItemKey {
@@ -435,7 +458,12 @@ export const clientRegistrationTokenModel: EntityModel<ClientRegistrationToken> 
   type: "client-registration-token",
   key: (tenantId, id) => primary(tenantId, "client-registration-token", id),
   id: (token) => token.id,
-  indexKeys: (tenantId, token) => (token.client_id ? { gsi1pk: clientRegistrationTokensPartition(tenantId, token.client_id), gsi1sk: createdOrder(token, token.id) } : {}),
+  // gsi2 lists every token of the tenant, initial access tokens (no client yet) included, so tenant removal finds them.
+  indexKeys: (tenantId, token) => ({
+    ...(token.client_id ? { gsi1pk: clientRegistrationTokensPartition(tenantId, token.client_id), gsi1sk: createdOrder(token, token.id) } : {}),
+    gsi2pk: composeKey(tenantId, "client-registration-token"),
+    gsi2sk: createdOrder(token, token.id),
+  }),
   expiresAt: (token) => ttlFromIso(token.expires_at),
   derivedFrom: ["client_id", "expires_at", "created_at"],
 };
@@ -452,4 +480,13 @@ export function clientRegistrationTokensPartition(tenantId: string, clientId: st
  */
 export function clientRegistrationTokenHashKey(tenantId: string, tokenHash: string): ItemKey {
   return { pk: composeKey(tenantId, "client-registration-token-hash", tokenHash), sk: "lookup" };
+}
+
+/** Lists a tenant's action executions on gsi1, so tenant removal finds them without a Scan. */
+export function actionExecutionIndexKeys(tenantId: string, executionId: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: actionExecutionPartition(tenantId), gsi1sk: executionId };
+}
+
+export function actionExecutionPartition(tenantId: string): string {
+  return composeKey(tenantId, "action-execution");
 }

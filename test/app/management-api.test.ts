@@ -73,6 +73,33 @@ describe("management API", function () {
       assert.equal(emailFreed.status, 201, "deleting a user frees its email");
     });
 
+    it("links and unlinks a user's identities", async () => {
+      const primary = await call("POST", "/users", { email: "lin@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" });
+      const secondary = await call("POST", "/users", { email: "lin@sms.example", password: "Pass-word-123!", connection: "Username-Password-Authentication" });
+      assert.equal(primary.status, 201, JSON.stringify(primary.json));
+      assert.equal(secondary.status, 201, JSON.stringify(secondary.json));
+      const primaryId: string = primary.json.user_id;
+      const secondaryId: string = secondary.json.user_id;
+      const [provider, ...rest] = secondaryId.split("|");
+      const secondaryIdentity = rest.join("|");
+
+      const linked = await call("POST", `/users/${encodeURIComponent(primaryId)}/identities`, { link_with: secondaryId });
+      assert.equal(linked.status, 201, JSON.stringify(linked.json));
+      assert.equal(linked.json.length, 2);
+
+      const read = await call("GET", `/users/${encodeURIComponent(primaryId)}`);
+      assert.equal(read.status, 200);
+      const identities = read.json.identities.map((identity: { provider: string; user_id: string }) => `${identity.provider}|${identity.user_id}`);
+      assert.deepEqual(identities, [primaryId, secondaryId]);
+      assert.equal(read.json.identities[1].profileData.email, "lin@sms.example");
+      assert.equal((await call("GET", `/users/${encodeURIComponent(secondaryId)}`)).status, 404, "a linked user is not served on its own");
+
+      const unlinked = await call("DELETE", `/users/${encodeURIComponent(primaryId)}/identities/${provider}/${encodeURIComponent(secondaryIdentity)}`);
+      assert.equal(unlinked.status, 200, JSON.stringify(unlinked.json));
+      assert.deepEqual(unlinked.json[0].identities.map((identity: { provider: string; user_id: string }) => `${identity.provider}|${identity.user_id}`), [primaryId]);
+      assert.equal((await call("GET", `/users/${encodeURIComponent(secondaryId)}`)).status, 200);
+    });
+
     it("deleting a user ends its refresh tokens", async () => {
       const body = { username: "leaver", email: "leaver@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" };
       const created = await call("POST", "/users", body);

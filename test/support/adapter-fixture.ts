@@ -8,6 +8,9 @@ export interface AdapterFixture {
   data: DataAdapters;
   table: DynamoTable;
   commands: string[];
+  /** The engine's endpoint and the table, for tests that read the table behind the adapter's back. */
+  endpoint: string;
+  tableName: string;
 }
 
 /**
@@ -18,5 +21,11 @@ export async function createAdapterFixture(options: { consistency?: "eventual" |
   const { endpoint, tableName } = await freshTable("adapter");
   const commands: string[] = [];
   const client = createDocumentClient({ region: TEST_REGION, endpoint, onCommand: (name) => commands.push(name) });
-  return { data: createDynamoDbAdapter({ client, tableName, consistency: options.consistency }), table: new DynamoTable(client, tableName, options.consistency), commands };
+  return {
+    data: createDynamoDbAdapter({ client, tableName, consistency: options.consistency }),
+    table: new DynamoTable(client, tableName, options.consistency),
+    commands,
+    endpoint,
+    tableName,
+  };
 }

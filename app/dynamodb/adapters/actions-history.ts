@@ -2,7 +2,7 @@ import type { ActionExecution, ActionExecutionsAdapter, ActionVersion, ActionVer
 import { concurrentChange } from "../errors.js";
 import { newId, nowIso } from "../ids.js";
 import { isExpired, readEntity, SCHEMA_VERSION, type StoredItem } from "../item.js";
-import { actionExecutionKey, actionPartition, actionVersionKey } from "../keys.js";
+import { actionExecutionIndexKeys, actionExecutionKey, actionPartition, actionVersionKey } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { nowSeconds } from "../repository.js";
 import type { DynamoTable } from "../table.js";
@@ -70,6 +70,7 @@ export function createActionExecutionsAdapter(table: DynamoTable): ActionExecuti
       await table.put(
         {
           ...actionExecutionKey(tenantId, execution.id),
+          ...actionExecutionIndexKeys(tenantId, execution.id),
           type: EXECUTION_TYPE,
           v: SCHEMA_VERSION,
           tenant_id: tenantId,

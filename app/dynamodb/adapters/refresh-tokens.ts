@@ -1,8 +1,8 @@
 import type { RefreshToken, RefreshTokensAdapter } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
 import { stampNew } from "../crud.js";
-import { composeKey, SCHEMA_VERSION } from "../item.js";
-import { loginSessionRefreshTokenPointer, refreshTokenModel } from "../keys.js";
+import { composeKey, SCHEMA_VERSION, type StoredItem } from "../item.js";
+import { legacyRefreshTokenFamilyPartition, loginSessionRefreshTokenPointer, refreshTokenFamilyPrefix, refreshTokenModel } from "../keys.js";
 import { BUMP_REVISION, liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 import { extendLoginSession, latestExpiry } from "./login-sessions.js";
@@ -44,6 +44,15 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
       return { ...current, ...defined };
     });
 
+  /** Reads one family: a prefix of the tenant's list partition, plus the partition that listed families before it. */
+  const familyTokens = async (tenantId: string, familyId: string, onlyLive: boolean): Promise<RefreshToken[]> => {
+    const filter = onlyLive ? liveFilter() : undefined;
+    const listed = await table.queryAll({ index: "gsi1", partitionKey: refreshTokenModel.listPartition!(tenantId), sortKeyPrefix: refreshTokenFamilyPrefix(familyId), filter });
+    const legacy: StoredItem[] = await table.queryAll({ index: "gsi1", partitionKey: legacyRefreshTokenFamilyPartition(tenantId, familyId), filter });
+    const byId = new Map(tokens.entities([...legacy, ...listed]).map((token) => [token.id, token]));
+    return [...byId.values()];
+  };
+
   return {
     // The pointer under the login session lets logout find every token it issued.
     create: async (tenantId, insert) => {
@@ -68,10 +77,13 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
       return match ? tokens.get(tenantId, match.id, { consistent: true }) : null;
     },
     list: async (tenantId, params = {}) => {
-      // NOTE: listing refresh tokens needs a per-tenant index that this table layout does not give them yet.
       const byFamily = params.q?.match(/^family_id:"?([^"\s]+)"?$/);
-      if (!byFamily) return { refresh_tokens: [], start: 0, limit: params.per_page ?? 50, length: 0 };
-      const family = tokens.entities(await table.queryAll({ index: "gsi1", partitionKey: composeKey(tenantId, "refresh-token-family", byFamily[1]!), filter: liveFilter() }));
+      if (!byFamily) {
+        // NOTE: this reads every live token of the tenant, and misses tokens written before they had a list partition.
+        const page = await tokens.list(tenantId, params);
+        return { refresh_tokens: page.items, ...page.totals };
+      }
+      const family = await familyTokens(tenantId, byFamily[1]!, true);
       return { refresh_tokens: family, start: 0, limit: family.length, length: family.length, total: family.length };
     },
     update: async (tenantId, id, patch, options) => {
@@ -88,7 +100,7 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
       return revoke(tenantId, pointers.map((pointer) => String(pointer.data.id)), revokedAt);
     },
     revokeFamily: async (tenantId, familyId, revokedAt) => {
-      const family = tokens.entities(await table.queryAll({ index: "gsi1", partitionKey: composeKey(tenantId, "refresh-token-family", familyId) }));
+      const family = await familyTokens(tenantId, familyId, false);
       return revoke(tenantId, family.filter((token) => !token.revoked_at).map((token) => token.id), revokedAt);
     },
   };

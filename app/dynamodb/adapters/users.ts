@@ -10,6 +10,7 @@ import { liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 import { grantIdKeys } from "./grants.js";
 import { passwordWrites } from "./passwords.js";
+import { addLinkedIdentities, readLinkedUsers, withLinkedIdentities } from "./user-identities.js";
 
 const USER_EXISTS = "User already exists";
 
@@ -40,16 +41,17 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
 
   return {
     get: async (tenantId, id) => {
-      const user = await users.get(tenantId, id);
-      return user ? withIdentities(user) : null;
+      const [user, linked] = await Promise.all([users.get(tenantId, id), readLinkedUsers(table, users, tenantId, id)]);
+      return user ? addLinkedIdentities(withIdentities(user), linked) : null;
     },
     create,
     rawCreate: create,
     list: async (tenantId, params: ListParams = {}) => {
       const filter = parseQuery(params.q);
-      const candidates = await findCandidates(table, users, tenantId, filter);
+      const { candidates, wholeTenant } = await findCandidates(table, users, tenantId, filter);
       const page = paginate(candidates.filter((user) => matchesFilter(user as unknown as Record<string, unknown>, filter)), params, tenantId);
-      return { users: page.items.map(withIdentities), ...page.totals };
+      const withLinked = await withLinkedIdentities(table, users, tenantId, page.items.map(withIdentities), wholeTenant ? candidates : undefined);
+      return { users: withLinked, ...page.totals };
     },
     update: async (tenantId, id, patch) => {
       const { user_id: _ignored, identities: _derived, ...fields } = patch as Partial<User> & { identities?: unknown };
@@ -112,25 +114,26 @@ async function signInItems(table: DynamoTable, tenantId: string, userId: string)
 /**
  * Picks the cheapest read for a filter: the email index, a lookup partition,
  * a single get by id, or (for unindexed searches) the tenant's user list.
+ * `wholeTenant` is set when the candidates are every user of the tenant.
  */
-async function findCandidates(table: DynamoTable, users: Repository<User>, tenantId: string, filter: QueryFilter): Promise<User[]> {
+async function findCandidates(table: DynamoTable, users: Repository<User>, tenantId: string, filter: QueryFilter): Promise<{ candidates: User[]; wholeTenant: boolean }> {
   const email = requiredEquality(filter, "email");
   if (email !== undefined) {
-    return users.entities(await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() }));
+    return { candidates: users.entities(await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() })), wholeTenant: false };
   }
   const userId = requiredEquality(filter, "user_id");
   if (userId !== undefined) {
     const user = await users.get(tenantId, userId);
-    return user ? [user] : [];
+    return { candidates: user ? [user] : [], wholeTenant: false };
   }
   for (const field of USER_LOOKUP_FIELDS) {
     const value = requiredEquality(filter, field);
     if (value === undefined) continue;
     const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
-    return users.getMany(tenantId, pointers.map((pointer) => pointer.gsi1sk as string));
+    return { candidates: await users.getMany(tenantId, pointers.map((pointer) => pointer.gsi1sk as string)), wholeTenant: false };
   }
   // NOTE: a search on an unindexed field reads every user of the tenant; fine for admin use, slow past ~10,000 users.
-  return users.listAll(tenantId);
+  return { candidates: await users.listAll(tenantId), wholeTenant: true };
 }
 
 function lookupItems(tenantId: string, user: User): StoredItem[] {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, RefreshTokenInsert } from "@authhero/adapter-interfaces";
+import { legacyRefreshTokenFamilyPartition, refreshTokenModel } from "../../../app/dynamodb/keys.js";
 import { assertHttpError, DEVICE, failFirstCommandMentioning, gateCommands, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 function tokenInsert(id: string, loginId: string, fields: Partial<RefreshTokenInsert> = {}): RefreshTokenInsert {
@@ -166,6 +167,33 @@ describe("refreshTokens adapter", () => {
       assert.equal((await data.refreshTokens.get(TENANT_A, "rt-3"))?.revoked_at, undefined);
       assert.equal(await data.refreshTokens.revokeFamily(TENANT_A, "family-1", isoIn(10)), 0);
       assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.revoked_at, revokedAt);
+    });
+
+    it("lists the tenant's tokens without a family", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-2", "login-1", { family_id: "family-2", user_id: "auth2|bob" }));
+      await data.refreshTokens.create(TENANT_B, tokenInsert("rt-3", "login-1"));
+
+      const all = await data.refreshTokens.list(TENANT_A, {});
+      assert.deepEqual(all.refresh_tokens.map((token) => token.id).sort(), ["rt-1", "rt-2"]);
+      const bob = await data.refreshTokens.list(TENANT_A, { q: "user_id:auth2|bob" });
+      assert.deepEqual(bob.refresh_tokens.map((token) => token.id), ["rt-2"]);
+    });
+
+    it("revokes a token stored under the earlier family index", async () => {
+      const { data, table } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-old", "login-1"));
+      // Tokens written before families moved into the tenant's list partition carry only this gsi1 key.
+      const stored = await table.get(refreshTokenModel.key(TENANT_A, "rt-old"));
+      await table.put({ ...stored!, gsi1pk: legacyRefreshTokenFamilyPartition(TENANT_A, "family-1"), gsi1sk: `${stored!.data.created_at}#rt-old` });
+
+      const revokedAt = isoIn(0);
+      assert.equal(await data.refreshTokens.revokeFamily(TENANT_A, "family-1", revokedAt), 2);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-old"))?.revoked_at, revokedAt);
+      const { refresh_tokens: family } = await data.refreshTokens.list(TENANT_A, { q: "family_id:family-1" });
+      assert.deepEqual(family.map((token) => token.id).sort(), ["rt-1", "rt-old"]);
     });
   });
 

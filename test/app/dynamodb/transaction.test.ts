@@ -23,7 +23,8 @@ describe("transaction()", () => {
     const before = commands.length;
     const found = await data.transaction((trx) => trx.users.get(TENANT_A, "auth2|alice"));
     assert.equal(found?.email, "alice@example.com");
-    assert.deepEqual(commands.slice(before), ["GetItemCommand"]);
+    // The Query reads the users linked to alice, for her identities.
+    assert.deepEqual(commands.slice(before), ["GetItemCommand", "QueryCommand"]);
   });
 
   it("commits every write of the callback in one TransactWriteItems call", async () => {

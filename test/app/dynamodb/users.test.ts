@@ -335,6 +335,68 @@ describe("users adapter", () => {
     });
   });
 
+  describe("linked identities", () => {
+    async function link(data: DataAdapters, tenantId = TENANT_A): Promise<void> {
+      await data.users.create(tenantId, userInsert({ user_id: "auth2|alice", email: "alice@example.com", created_at: "2026-01-01T00:00:00.000Z" } as Partial<UserInsert>));
+      await data.users.create(tenantId, userInsert({ user_id: "google-oauth2|alice", email: "alice@google.example", email_verified: true, connection: "google-oauth2", is_social: true, created_at: "2026-01-02T00:00:00.000Z" } as Partial<UserInsert>));
+      await data.users.create(tenantId, userInsert({ user_id: "sms|alice", phone_number: "+15550100", connection: "sms", provider: "sms", created_at: "2026-01-03T00:00:00.000Z" } as Partial<UserInsert>));
+      await data.users.update(tenantId, "sms|alice", { linked_to: "auth2|alice" });
+      await data.users.update(tenantId, "google-oauth2|alice", { linked_to: "auth2|alice" });
+    }
+
+    const PRIMARY = { connection: DATABASE, provider: "auth2", user_id: "alice", isSocial: false };
+    const GOOGLE = {
+      connection: "google-oauth2",
+      provider: "google-oauth2",
+      user_id: "alice",
+      isSocial: true,
+      email: "alice@google.example",
+      email_verified: true,
+      profileData: { email: "alice@google.example", email_verified: true },
+    };
+    const SMS = { connection: "sms", provider: "sms", user_id: "alice", isSocial: false, email_verified: false, phone_number: "+15550100", profileData: { email_verified: false } };
+
+    it("lists linked users on get", async () => {
+      const { data } = fixture();
+      await link(data);
+      const primary = await data.users.get(TENANT_A, "auth2|alice");
+      assert.deepEqual(primary?.identities, [PRIMARY, GOOGLE, SMS]);
+    });
+
+    it("lists linked users in list pages", async () => {
+      const { data } = fixture();
+      await link(data);
+      const whole = await data.users.list(TENANT_A, { q: "-_exists_:linked_to" });
+      assert.deepEqual(whole.users.map((user) => user.user_id), ["auth2|alice"]);
+      assert.deepEqual(whole.users[0]?.identities, [PRIMARY, GOOGLE, SMS]);
+
+      const byEmail = await data.users.list(TENANT_A, { q: "email:alice@example.com" });
+      assert.deepEqual(byEmail.users[0]?.identities, [PRIMARY, GOOGLE, SMS]);
+    });
+
+    it("drops an identity on unlink", async () => {
+      const { data } = fixture();
+      await link(data);
+      assert.equal(await data.users.unlink(TENANT_A, "auth2|alice", "google-oauth2", "alice"), true);
+      assert.deepEqual((await data.users.get(TENANT_A, "auth2|alice"))?.identities, [PRIMARY, SMS]);
+      assert.deepEqual((await data.users.list(TENANT_A, {})).users.find((user) => user.user_id === "auth2|alice")?.identities, [PRIMARY, SMS]);
+    });
+
+    it("gives a linked user only its own identity", async () => {
+      const { data } = fixture();
+      await link(data);
+      const linked = await data.users.get(TENANT_A, "google-oauth2|alice");
+      assert.deepEqual(linked?.identities?.map((identity) => identity.provider), ["google-oauth2"]);
+    });
+
+    it("ignores links in another tenant", async () => {
+      const { data } = fixture();
+      await link(data, TENANT_B);
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+      assert.deepEqual((await data.users.get(TENANT_A, "auth2|alice"))?.identities, [PRIMARY]);
+    });
+  });
+
   describe("remove", () => {
     it("deletes the user, its passwords and its lookup items", async () => {
       const { data, table } = fixture();

@@ -1,0 +1,163 @@
+import type { User } from "@authhero/adapter-interfaces";
+import { composeKey, type ItemKey, type StoredItem } from "./item.js";
+import {
+  actionExecutionPartition,
+  clientIdGuard,
+  clientModel,
+  clientRegistrationTokenHashKey,
+  codeModel,
+  customDomainGuard,
+  customDomainModel,
+  grantIdKey,
+  grantListPartition,
+  loginSessionModel,
+  loginSessionRefreshTokenPointer,
+  logPartition,
+  refreshTokenModel,
+  sessionModel,
+  settingsPartition,
+  userLookupKeys,
+  userModel,
+} from "./keys.js";
+import type { DynamoTable, QueryRequest } from "./table.js";
+
+/**
+ * Plain tenant entities (`tenantEntityModel`): one item each, listed in the
+ * tenant's gsi1 partition `<tenant>#<type>`, with nothing stored under them.
+ */
+const PLAIN_TYPES = ["client-grant", "connection", "flow", "form", "hook", "hook-code", "invite", "resource-server", "theme"] as const;
+
+/** Entities whose own partition also contains child items: role permissions, action versions, organization connections. */
+const PARENT_TYPES = ["role", "action", "organization"] as const;
+
+/** Items of one page whose per-item reads run at the same time. */
+const READ_CONCURRENCY = 8;
+
+/**
+ * Deletes every item of a tenant except its tenant record, without a Scan.
+ * Each family is read from a partition or index the model already keeps per
+ * tenant, a page at a time. For each page the dependent items (children,
+ * lookups, global guards) are deleted first and the listed items last, so an
+ * interrupted run leaves every remaining item reachable and a repeat finishes
+ * the work. Deletes are unconditional and batched, so repeating them is safe.
+ */
+export async function removeTenantData(table: DynamoTable, tenantId: string): Promise<void> {
+  for (const type of PLAIN_TYPES) await removeListed(table, { index: "gsi1", partitionKey: composeKey(tenantId, type) });
+  await removeListed(table, { index: "gsi1", partitionKey: logPartition(tenantId) });
+  await removeListed(table, { index: "gsi1", partitionKey: codeModel.listPartition!(tenantId) });
+  await removeListed(table, { index: "gsi1", partitionKey: actionExecutionPartition(tenantId) });
+  // Signing keys live under the global scope, listed by their tenant_id.
+  await removeListed(table, { index: "gsi1", partitionKey: composeKey(tenantId, "signing-key") });
+
+  await removeListed(table, { index: "gsi1", partitionKey: customDomainModel.listPartition!(tenantId) }, (domains) =>
+    ownedGuards(table, tenantId, domains.map((domain) => customDomainGuard(String(domain.data.domain)))),
+  );
+  await removeListed(table, { index: "gsi1", partitionKey: clientModel.listPartition!(tenantId) }, async (clients) => [
+    ...(await ownedGuards(table, tenantId, clients.map((client) => clientIdGuard(String(client.data.client_id))))),
+    ...(await partitionsOf(table, clients)),
+  ]);
+  for (const type of PARENT_TYPES) {
+    await removeListed(table, { index: "gsi1", partitionKey: composeKey(tenantId, type) }, async (parents) => [
+      ...(await partitionsOf(table, parents)),
+      ...(type === "organization" ? await queryEach(table, parents, (organization) => ({ index: "gsi2", partitionKey: composeKey(tenantId, "organization-members", String(organization.data.id)) })) : []),
+    ]);
+  }
+  // Grants live in their user's partition; their id items are found through the grant list.
+  await removeListed(table, { index: "gsi1", partitionKey: grantListPartition(tenantId) }, async (grants) => grants.map((grant) => grantIdKey(tenantId, String(grant.data.id))));
+  await removeListed(table, { index: "gsi2", partitionKey: composeKey(tenantId, "client-registration-token") }, async (tokens) =>
+    tokens.map((token) => clientRegistrationTokenHashKey(tenantId, String(token.data.token_hash))),
+  );
+  await removeListed(table, { index: "gsi1", partitionKey: userModel.listPartition!(tenantId) }, (users) => userDependents(table, tenantId, users));
+
+  // Sessions and refresh tokens lead to their login sessions too, because login sessions written before they had a list partition are found only that way.
+  await removeListed(table, { index: "gsi1", partitionKey: sessionModel.listPartition!(tenantId) }, (sessions) =>
+    loginSessionItems(table, tenantId, sessions.map((session) => session.data.login_session_id)),
+  );
+  await removeListed(table, { index: "gsi1", partitionKey: refreshTokenModel.listPartition!(tenantId) }, async (tokens) => [
+    ...tokens.filter((token) => typeof token.data.login_id === "string").map((token) => loginSessionRefreshTokenPointer(tenantId, String(token.data.login_id), String(token.data.id))),
+    ...(await loginSessionItems(table, tenantId, tokens.map((token) => token.data.login_id))),
+  ]);
+  await removeListed(table, { index: "gsi1", partitionKey: loginSessionModel.listPartition!(tenantId) }, (loginSessions) =>
+    loginSessionItems(table, tenantId, loginSessions.map((loginSession) => loginSession.data.id)),
+  );
+
+  await table.batchDelete(keysOf(await table.queryAll({ partitionKey: settingsPartition(tenantId) })));
+}
+
+/**
+ * Deletes every item a query lists, a page at a time: first the keys that
+ * `dependents` returns for the page, then the page's own items.
+ */
+async function removeListed(table: DynamoTable, request: Omit<QueryRequest, "startKey">, dependents?: (page: StoredItem[]) => Promise<ItemKey[]>): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.query({ ...request, startKey });
+    const listed = keysOf(page.items);
+    if (dependents) {
+      const listedIds = new Set(listed.map(keyId));
+      await table.batchDelete((await dependents(page.items)).filter((key) => !listedIds.has(keyId(key))));
+    }
+    await table.batchDelete(listed);
+    // Deleted items stay valid as a start key, so paging continues past them.
+    startKey = page.lastKey;
+  } while (startKey);
+}
+
+/** Everything in a user's partition, its lookup items, memberships and authentication methods. */
+async function userDependents(table: DynamoTable, tenantId: string, users: StoredItem[]): Promise<ItemKey[]> {
+  // A damaged user item without data still goes, with its partition, but its lookup items cannot be computed.
+  const readable = users.filter((user) => typeof user.data === "object" && user.data !== null);
+  const lookups = readable.flatMap((user) => userLookupKeys(tenantId, user.data as unknown as User));
+  const indexed = await queryEach(table, users, (user) => [
+    { index: "gsi1", partitionKey: composeKey(tenantId, "user-organizations", String(user.data.user_id)) },
+    { index: "gsi1", partitionKey: composeKey(tenantId, "user-authentication-methods", String(user.data.user_id)) },
+  ]);
+  return [...lookups, ...indexed, ...(await partitionsOf(table, users))];
+}
+
+/**
+ * Reads the named login sessions' partitions and returns their items (the
+ * login session and its refresh token pointers) and the tokens the pointers name.
+ */
+async function loginSessionItems(table: DynamoTable, tenantId: string, loginIds: unknown[]): Promise<ItemKey[]> {
+  const unique = [...new Set(loginIds.filter((loginId): loginId is string => typeof loginId === "string" && loginId !== ""))];
+  const partitions = unique.map((loginId) => ({ pk: loginSessionModel.key(tenantId, loginId).pk }));
+  const items = await queryEach(table, partitions, (partition) => ({ partitionKey: partition.pk }));
+  const tokens = items.filter((item) => item.type === "refresh-token-pointer").map((pointer) => refreshTokenModel.key(tenantId, String(pointer.data.id)));
+  return [...tokens, ...items];
+}
+
+/** Reads every item in the base-table partition of each listed item. */
+function partitionsOf(table: DynamoTable, items: StoredItem[]): Promise<StoredItem[]> {
+  return queryEach(table, items, (item) => ({ partitionKey: item.pk }));
+}
+
+/** Runs the queries built for each input, a few at a time, and returns every item read. */
+async function queryEach<T>(table: DynamoTable, inputs: T[], requests: (input: T) => Omit<QueryRequest, "startKey"> | Array<Omit<QueryRequest, "startKey">>): Promise<StoredItem[]> {
+  const all = inputs.flatMap((input) => [requests(input)].flat());
+  const found: StoredItem[] = [];
+  for (let start = 0; start < all.length; start += READ_CONCURRENCY) {
+    const pages = await Promise.all(all.slice(start, start + READ_CONCURRENCY).map((request) => table.queryAll(request)));
+    found.push(...pages.flat());
+  }
+  return found;
+}
+
+/**
+ * Reads the guard items at `keys` and returns those of this tenant. After an
+ * interrupted run another tenant may have claimed a freed client id or domain,
+ * so a guard is deleted only after its owner is checked.
+ */
+async function ownedGuards(table: DynamoTable, tenantId: string, keys: ItemKey[]): Promise<ItemKey[]> {
+  if (keys.length === 0) return [];
+  const guards = await table.batchGet(keys);
+  return keysOf(guards.filter((guard) => guard.tenant_id === tenantId));
+}
+
+function keysOf(items: Array<ItemKey>): ItemKey[] {
+  return items.map(({ pk, sk }) => ({ pk, sk }));
+}
+
+function keyId(key: ItemKey): string {
+  return `${key.pk}\u0000${key.sk}`;
+}
