@@ -329,7 +329,7 @@ export const userOrganizationModel: EntityModel<{ id: string; user_id: string; o
   key: (tenantId, id) => primary(tenantId, "user-organization", id),
   id: (membership) => membership.id,
   indexKeys: (tenantId, membership) => ({
-    gsi1pk: composeKey(tenantId, "user-organizations", membership.user_id),
+    gsi1pk: userOrganizationsPartition(tenantId, membership.user_id),
     gsi1sk: createdOrder(membership, membership.id),
     gsi2pk: composeKey(tenantId, "organization-members", membership.organization_id),
     gsi2sk: createdOrder(membership, membership.id),
@@ -344,7 +344,7 @@ export const authenticationMethodModel: EntityModel<{ id: string; user_id: strin
   key: (tenantId, id) => primary(tenantId, "authentication-method", id),
   id: (method) => method.id,
   indexKeys: (tenantId, method) => ({
-    gsi1pk: composeKey(tenantId, "user-authentication-methods", method.user_id),
+    gsi1pk: userAuthenticationMethodsPartition(tenantId, method.user_id),
     gsi1sk: createdOrder(method, method.id),
     ...(method.credential_id ? { gsi2pk: composeKey(tenantId, "credential", method.credential_id), gsi2sk: method.id } : {}),
   }),
@@ -489,4 +489,14 @@ export function actionExecutionIndexKeys(tenantId: string, executionId: string):
 
 export function actionExecutionPartition(tenantId: string): string {
   return composeKey(tenantId, "action-execution");
+}
+
+/** Returns the gsi1 partition listing a user's organization memberships. */
+export function userOrganizationsPartition(tenantId: string, userId: string): string {
+  return composeKey(tenantId, "user-organizations", userId);
+}
+
+/** Returns the gsi1 partition listing a user's authentication methods. */
+export function userAuthenticationMethodsPartition(tenantId: string, userId: string): string {
+  return composeKey(tenantId, "user-authentication-methods", userId);
 }

@@ -16,8 +16,10 @@ import {
   refreshTokenModel,
   sessionModel,
   settingsPartition,
+  userAuthenticationMethodsPartition,
   userLookupKeys,
   userModel,
+  userOrganizationsPartition,
 } from "./keys.js";
 import type { DynamoTable, QueryRequest } from "./table.js";
 
@@ -109,8 +111,8 @@ async function userDependents(table: DynamoTable, tenantId: string, users: Store
   const readable = users.filter((user) => typeof user.data === "object" && user.data !== null);
   const lookups = readable.flatMap((user) => userLookupKeys(tenantId, user.data as unknown as User));
   const indexed = await queryEach(table, users, (user) => [
-    { index: "gsi1", partitionKey: composeKey(tenantId, "user-organizations", String(user.data.user_id)) },
-    { index: "gsi1", partitionKey: composeKey(tenantId, "user-authentication-methods", String(user.data.user_id)) },
+    { index: "gsi1", partitionKey: userOrganizationsPartition(tenantId, String(user.data.user_id)) },
+    { index: "gsi1", partitionKey: userAuthenticationMethodsPartition(tenantId, String(user.data.user_id)) },
   ]);
   return [...lookups, ...indexed, ...(await partitionsOf(table, users))];
 }

@@ -2,7 +2,7 @@ import type { AuthenticationMethod, AuthenticationMethodsAdapter } from "@authhe
 import { HTTPException } from "hono/http-exception";
 import { stampNew, withoutId } from "../crud.js";
 import { composeKey } from "../item.js";
-import { authenticationMethodModel } from "../keys.js";
+import { authenticationMethodModel, userAuthenticationMethodsPartition } from "../keys.js";
 import { Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
 
@@ -15,7 +15,7 @@ export function createAuthenticationMethodsAdapter(table: DynamoTable): Authenti
       const [method] = methods.entities(await table.queryAll({ index: "gsi2", partitionKey: composeKey(tenantId, "credential", credentialId) }));
       return method ?? null;
     },
-    list: async (tenantId, userId) => methods.entities(await table.queryAll({ index: "gsi1", partitionKey: composeKey(tenantId, "user-authentication-methods", userId) })),
+    list: async (tenantId, userId) => methods.entities(await table.queryAll({ index: "gsi1", partitionKey: userAuthenticationMethodsPartition(tenantId, userId) })),
     update: async (tenantId, id, patch) => {
       const applied = await methods.update(tenantId, id, withoutId(patch, "id") as Partial<AuthenticationMethod>);
       const updated = applied ? await methods.get(tenantId, id) : null;

@@ -2,7 +2,7 @@ import type { Organization, UserOrganization, UserOrganizationsAdapter } from "@
 import { stampNew, withoutId } from "../crud.js";
 import { badRequest } from "../errors.js";
 import { composeKey } from "../item.js";
-import { tenantEntityModel, userOrganizationModel } from "../keys.js";
+import { tenantEntityModel, userOrganizationModel, userOrganizationsPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality } from "../query-filter.js";
 import { Repository } from "../repository.js";
@@ -13,7 +13,7 @@ export function createUserOrganizationsAdapter(table: DynamoTable): UserOrganiza
   const organizations = new Repository<Organization>(table, tenantEntityModel<Organization>("organization", "id"));
 
   const byUser = async (tenantId: string, userId: string) =>
-    memberships.entities(await table.queryAll({ index: "gsi1", partitionKey: composeKey(tenantId, "user-organizations", userId) }));
+    memberships.entities(await table.queryAll({ index: "gsi1", partitionKey: userOrganizationsPartition(tenantId, userId) }));
 
   return {
     create: async (tenantId, params, options) => {

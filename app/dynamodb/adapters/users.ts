@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { stampNew } from "../crud.js";
 import { newId } from "../ids.js";
 import { SCHEMA_VERSION, type StoredItem } from "../item.js";
-import { loginSessionRefreshTokenPointer, refreshTokenModel, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userModel, userPartition } from "../keys.js";
+import { loginSessionRefreshTokenPointer, refreshTokenModel, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userAuthenticationMethodsPartition, userModel, userOrganizationsPartition, userPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
 import { liveFilter, Repository } from "../repository.js";
@@ -72,8 +72,10 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       if (!user) return false;
       const owned = await table.queryAll({ partitionKey: userPartition(tenantId, id) });
       const signIns = await signInItems(table, tenantId, id);
+      const memberships = await table.queryAll({ index: "gsi1", partitionKey: userOrganizationsPartition(tenantId, id) });
+      const methods = await table.queryAll({ index: "gsi1", partitionKey: userAuthenticationMethodsPartition(tenantId, id) });
       const userKey = userModel.key(tenantId, id);
-      const keys = [...owned, ...grantIdKeys(tenantId, owned), ...lookupItems(tenantId, user), ...signIns].map(({ pk, sk }) => ({ pk, sk }));
+      const keys = [...owned, ...grantIdKeys(tenantId, owned), ...lookupItems(tenantId, user), ...signIns, ...memberships, ...methods].map(({ pk, sk }) => ({ pk, sk }));
       // The user goes last, so an interrupted removal can be repeated and finds what is left.
       await table.batchDelete(keys.filter((key) => key.pk !== userKey.pk || key.sk !== userKey.sk));
       return table.delete(userKey);

@@ -398,6 +398,17 @@ describe("users adapter", () => {
   });
 
   describe("remove", () => {
+    it("deletes memberships and authentication methods", async () => {
+      const { data } = fixture();
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+      await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_1" });
+      await data.authenticationMethods.create(TENANT_A, { user_id: "auth2|alice", type: "passkey", credential_id: "cred-1", public_key: "key", confirmed: true } as never);
+      assert.equal(await data.users.remove(TENANT_A, "auth2|alice"), true);
+
+      assert.deepEqual(await data.authenticationMethods.list(TENANT_A, "auth2|alice"), []);
+      assert.equal((await data.userOrganizations.list(TENANT_A, { q: "user_id:auth2|alice" })).userOrganizations.length, 0);
+    });
+
     it("deletes the user, its passwords and its lookup items", async () => {
       const { data, table } = fixture();
       await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com", username: "alice", password: { hash: "hash-1", algorithm: "bcrypt" } }));
