@@ -17,6 +17,8 @@ export const LAMBDA_ENTRIES = {
   api: "app/lambda.ts",
   /** Exports `handler(event)` that seeds a tenant, signing key and admin idempotently. */
   seed: "app/seed-lambda.ts",
+  /** Exports `handler(event)` that removes expired items; scheduled only on strong-consistency tables, which have no TTL. */
+  retention: "app/retention-lambda.ts",
 } as const;
 
 export type BundleName = keyof typeof LAMBDA_ENTRIES;

@@ -20,6 +20,7 @@ export const TEST_PASSWORD = "correct-horse-battery-staple";
 const PLACEHOLDER_BUNDLES: AppBundles = {
   api: { directory: "(placeholder)", bytes: 0, archive: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.StringAsset("export const handler = async () => ({ statusCode: 503 });") }) },
   seed: { directory: "(placeholder)", bytes: 0, archive: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.StringAsset("export const handler = async () => ({});") }) },
+  retention: { directory: "(placeholder)", bytes: 0, archive: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.StringAsset("export const handler = async () => ({ removed: 0 });") }) },
 };
 
 /** True when every Lambda entry file exists, so the real bundle can be built. */
