@@ -87,6 +87,16 @@ export type SeedSettings =
       readonly clientCallbacks: readonly string[];
     };
 
+/**
+ * Timeout of the retention function in seconds, Lambda's maximum. The
+ * retention schedule may not be shorter, so one sweep ends before the next
+ * one starts.
+ */
+export const RETENTION_TIMEOUT_SECONDS = 900;
+
+/** The retention schedule when `retentionSchedule` is unset. */
+export const DEFAULT_RETENTION_SCHEDULE = "rate(1 hour)";
+
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -207,3 +217,54 @@ export function isHttpsUrl(value: string): boolean {
 }
 
 export { EMAIL };
+
+/**
+ * Reads `retentionSchedule`, the EventBridge rate expression of the sweep
+ * that removes expired items from a strong-consistency table. An eventually
+ * consistent table expires items by TTL and runs no sweep, so setting the
+ * key there is an error rather than a value silently ignored.
+ */
+export function readRetentionSchedule(reader: FieldReader, consistency: "eventual" | "strong"): string {
+  const value = reader.value("retentionSchedule");
+  if (value === undefined || value === "") {
+    return DEFAULT_RETENTION_SCHEDULE;
+  }
+  if (consistency === "eventual") {
+    reader.problems.addSentence(
+      `\`retentionSchedule\` cannot be set when \`consistency\` is "eventual", got ${JSON.stringify(value)}, because TTL removes expired items and no sweep runs. ` +
+        "Run `pulumi config rm retentionSchedule` or set `consistency` to strong.",
+    );
+    return DEFAULT_RETENTION_SCHEDULE;
+  }
+
+  const minimumMinutes = RETENTION_TIMEOUT_SECONDS / 60;
+  const minutes = typeof value === "string" ? rateExpressionMinutes(value) : undefined;
+  if (minutes === undefined || minutes < minimumMinutes) {
+    const expected = `an EventBridge rate expression of at least ${minimumMinutes} minutes such as ${DEFAULT_RETENTION_SCHEDULE}`;
+    reader.problems.add("retentionSchedule", value, expected, `Run \`${setCommand("retentionSchedule", `'${DEFAULT_RETENTION_SCHEDULE}'`)}\`.`);
+    return DEFAULT_RETENTION_SCHEDULE;
+  }
+  return value as string;
+}
+
+const RATE_EXPRESSION = /^rate\(([1-9][0-9]*) (minute|minutes|hour|hours|day|days)\)$/;
+const MINUTES_PER_UNIT: Readonly<Record<string, number>> = { minute: 1, hour: 60, day: 1440 };
+
+/**
+ * Returns the interval of an EventBridge rate expression in minutes, or
+ * undefined for one that EventBridge rejects. EventBridge takes a singular
+ * unit for a value of 1 and a plural unit for any other value.
+ */
+function rateExpressionMinutes(expression: string): number | undefined {
+  const match = RATE_EXPRESSION.exec(expression);
+  if (match === null) {
+    return undefined;
+  }
+  const count = Number(match[1]);
+  const unit = match[2]!;
+  const isPlural = unit.endsWith("s");
+  if (isPlural === (count === 1)) {
+    return undefined;
+  }
+  return count * MINUTES_PER_UNIT[isPlural ? unit.slice(0, -1) : unit]!;
+}

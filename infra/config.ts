@@ -10,6 +10,7 @@ import {
   readFargate,
   readHealthCheck,
   readLambda,
+  readRetentionSchedule,
   readThrottle,
   type AlarmSettings,
   type Compute,
@@ -30,7 +31,7 @@ export type * from "./config-sections.js";
 export const CONFIG_KEYS = [
   "regions", "homeRegion", "tableName", "consistency", "witnessRegion", "compute", "regionOverrides",
   "lambda", "fargate", "logRetentionDays", "domain", "hostedZone", "healthCheck", "alarms", "throttle",
-  "protect", "allowedOrigins", "seed", "tenantId", "adminEmail", "adminPassword", "clientCallbacks",
+  "protect", "allowedOrigins", "seed", "tenantId", "adminEmail", "adminPassword", "clientCallbacks", "retentionSchedule",
 ] as const;
 
 /** CloudWatch Logs accepts only these retention periods, in days. */
@@ -64,6 +65,11 @@ export interface DeploymentConfig {
   readonly allowedOrigins: readonly string[];
   readonly tenantId: string;
   readonly seed: SeedSettings;
+  /**
+   * EventBridge rate expression of the sweep that removes expired items,
+   * which runs only when `consistency` is strong. Default rate(1 hour).
+   */
+  readonly retentionSchedule: string;
 }
 
 export interface ParseContext {
@@ -157,6 +163,7 @@ export function parseConfig(raw: RawConfig, context: ParseContext): DeploymentCo
     allowedOrigins: reader.stringList("allowedOrigins", { expectedItem: "an https origin such as https://app.example.com", example: "https://app.example.com", isValid: isHttpsOrigin }),
     tenantId,
     seed: readSeed(reader, context, tenantId),
+    retentionSchedule: readRetentionSchedule(reader, consistency),
   };
 
   requireDomainForFargate(reader, config);

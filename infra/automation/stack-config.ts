@@ -46,6 +46,7 @@ export interface StackConfig {
   readonly adminEmail?: string;
   readonly adminPassword?: SecretValue<string>;
   readonly clientCallbacks?: readonly string[];
+  readonly retentionSchedule?: string;
 }
 
 /** Fails to compile when StackConfig and CONFIG_KEYS list different keys. */

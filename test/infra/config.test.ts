@@ -19,6 +19,7 @@ function problemsOf(config: Record<string, unknown>, secretKeys?: readonly strin
 }
 
 const US_EU = { regions: ["us-east-1", "eu-west-1"], homeRegion: "us-east-1" };
+const US_STRONG = { regions: ["us-east-1", "us-east-2", "us-west-2"], homeRegion: "us-east-1", consistency: "strong" };
 
 /** [case, key the message must name, config overrides, the exact message]. */
 const ERROR_CASES: ReadonlyArray<readonly [string, string, Record<string, unknown>, string]> = [
@@ -101,7 +102,15 @@ const ERROR_CASES: ReadonlyArray<readonly [string, string, Record<string, unknow
   ["plain http origin", "allowedOrigins[0]", { allowedOrigins: ["http://app.example.com"] },
     "`allowedOrigins[0]` must be an https origin such as https://app.example.com, got \"http://app.example.com\". Run `pulumi config set --path 'allowedOrigins[0]' https://app.example.com`."],
   ["misspelled top-level key", "regoins", { regoins: ["us-east-1"] },
-    "`regoins` is not a known config key; the keys here are `regions`, `homeRegion`, `tableName`, `consistency`, `witnessRegion`, `compute`, `regionOverrides`, `lambda`, `fargate`, `logRetentionDays`, `domain`, `hostedZone`, `healthCheck`, `alarms`, `throttle`, `protect`, `allowedOrigins`, `seed`, `tenantId`, `adminEmail`, `adminPassword`, `clientCallbacks`. Remove it with `pulumi config rm --path 'regoins'` or correct its spelling."],
+    "`regoins` is not a known config key; the keys here are `regions`, `homeRegion`, `tableName`, `consistency`, `witnessRegion`, `compute`, `regionOverrides`, `lambda`, `fargate`, `logRetentionDays`, `domain`, `hostedZone`, `healthCheck`, `alarms`, `throttle`, `protect`, `allowedOrigins`, `seed`, `tenantId`, `adminEmail`, `adminPassword`, `clientCallbacks`, `retentionSchedule`. Remove it with `pulumi config rm --path 'regoins'` or correct its spelling."],
+  ["retention schedule more often than the sweep timeout", "retentionSchedule", { ...US_STRONG, retentionSchedule: "rate(5 minutes)" },
+    "`retentionSchedule` must be an EventBridge rate expression of at least 15 minutes such as rate(1 hour), got \"rate(5 minutes)\". Run `pulumi config set retentionSchedule 'rate(1 hour)'`."],
+  ["retention schedule with a plural unit for 1", "retentionSchedule", { ...US_STRONG, retentionSchedule: "rate(1 hours)" },
+    "`retentionSchedule` must be an EventBridge rate expression of at least 15 minutes such as rate(1 hour), got \"rate(1 hours)\". Run `pulumi config set retentionSchedule 'rate(1 hour)'`."],
+  ["retention schedule as a cron expression", "retentionSchedule", { ...US_STRONG, retentionSchedule: "cron(0 * * * ? *)" },
+    "`retentionSchedule` must be an EventBridge rate expression of at least 15 minutes such as rate(1 hour), got \"cron(0 * * * ? *)\". Run `pulumi config set retentionSchedule 'rate(1 hour)'`."],
+  ["retention schedule with eventual consistency", "retentionSchedule", { retentionSchedule: "rate(1 hour)" },
+    "`retentionSchedule` cannot be set when `consistency` is \"eventual\", got \"rate(1 hour)\", because TTL removes expired items and no sweep runs. Run `pulumi config rm retentionSchedule` or set `consistency` to strong."],
   ["missing admin password", "adminPassword", { adminPassword: undefined },
     "`adminPassword` is missing, and seeding needs it to create the admin user. Run `pulumi config set --secret adminPassword <password>`, or `pulumi config set seed false` to skip seeding."],
   ["short admin password", "adminPassword", { adminPassword: "hunter2" },
@@ -173,6 +182,15 @@ describe("config", () => {
       assert.equal(config.protect, false);
       assert.equal(config.domain, undefined);
       assert.equal(config.tenantId, "main");
+      assert.equal(config.retentionSchedule, "rate(1 hour)");
+    });
+
+    it("accepts retention rates of 15 minutes or more", () => {
+      for (const schedule of ["rate(15 minutes)", "rate(1 hour)", "rate(6 hours)", "rate(1 day)", "rate(2 days)"]) {
+        const config = loadConfig({ ...baseConfig(US_STRONG), retentionSchedule: schedule });
+
+        assert.equal(config.retentionSchedule, schedule);
+      }
     });
 
     it("freezes the parsed object", () => {
