@@ -26,6 +26,8 @@ export interface RegionalAlarmsArgs {
   /** Regions this region's replica replicates to; one ReplicationLatency metric each. */
   readonly replicationPeers: readonly Region[];
   readonly settings: AlarmSettings;
+  /** The retention sweep's function, in the one region that runs it. */
+  readonly retentionFunctionName?: pulumi.Output<string>;
 }
 
 type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "comparisonOperator" | "evaluationPeriods">;
@@ -62,6 +64,18 @@ export class RegionalAlarms extends pulumi.ComponentResource {
     };
     if (args.replicationPeers.length > 0) {
       specs["replication-latency"] = replicationAlarm(args, settings);
+    }
+    if (args.retentionFunctionName !== undefined) {
+      specs["retention-errors"] = {
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: args.retentionFunctionName },
+        period: PERIOD_SECONDS,
+        statistic: "Sum",
+        // A sweep runs once per schedule interval, so a single error already means a missed run.
+        threshold: 1,
+        alarmDescription: "The retention sweep threw or timed out; expired items stay in the table until a sweep succeeds.",
+      };
     }
 
     for (const [purpose, spec] of Object.entries(specs)) {

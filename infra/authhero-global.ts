@@ -11,6 +11,7 @@ import { GlobalTable } from "./global-table.js";
 import { replicaArn } from "./iam.js";
 import { RegionalStack } from "./regional-stack.js";
 import { ROUTE53_METRICS_REGION, type Region } from "./regions.js";
+import { RetentionSchedule } from "./retention-schedule.js";
 import { SeedInvocation } from "./seed.js";
 
 /** Inputs that come from the build rather than from stack config. */
@@ -58,7 +59,7 @@ export interface AuthHeroGlobalArgs {
   readonly assetsDirectory: string;
 }
 
-/** The top component: providers, the global table, assets, regions, DNS, alarms, dashboard and seed. */
+/** The top component: providers, the global table, assets, regions, DNS, alarms, dashboard, seed and, in strong mode, the retention sweep. */
 export class AuthHeroGlobal extends pulumi.ComponentResource {
   readonly outputs: DeploymentOutputs;
   private readonly providers: Partial<Record<Region, aws.Provider>> = {};
@@ -97,6 +98,21 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
       : endpoints.apply((byRegion) => `${byRegion[home]}/`);
     const environment = appEnvironment(config, { tableName: table.tableName, issuer, endpoints, assetsUrl: assets.assetsUrl });
 
+    // Only a strong-consistency table lacks TTL. The sweep runs in the home region
+    // alone, because its deletes replicate and a sweep per region would multiply the Scans.
+    const retention = config.consistency === "strong"
+      ? new RetentionSchedule(name, {
+          region: home,
+          physicalPrefix,
+          tableArn: table.tableArn,
+          code: args.bundles.retention.archive,
+          lambda: config.lambda,
+          logRetentionDays: config.logRetentionDays,
+          environment,
+          schedule: config.retentionSchedule,
+        }, { parent: this, providers: { aws: this.provider(home) } })
+      : undefined;
+
     const stacks = regions.map((region) => new RegionalStack(name, {
       region,
       physicalPrefix,
@@ -106,6 +122,7 @@ export class AuthHeroGlobal extends pulumi.ComponentResource {
       environment,
       apiCode: args.bundles.api.archive,
       certificateArn: certificates?.certificateArns[region],
+      retentionFunctionName: region === home ? retention?.functionName : undefined,
     }, { parent: this, providers: { aws: this.provider(region) } }));
     resolveEndpoints(pulumi.all(Object.fromEntries(stacks.map((stack) => [stack.region, stack.endpoint]))));
 

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { DYNAMODB_ACTIONS } from "../app/dynamodb/access.js";
+import { DYNAMODB_ACTIONS, type RETENTION_ACTIONS } from "../app/dynamodb/access.js";
+
+/** A DynamoDB action that the app declares in app/dynamodb/access.ts. */
+type TableAction = (typeof RETENTION_ACTIONS)[number];
 
 /**
  * Rewrites a DynamoDB table ARN to the same table in another region. A global
@@ -20,9 +23,9 @@ export function replicaArn(tableArn: string, region: string): string {
  * Builds the least-privilege policy for one region's compute: only the actions the
  * adapter uses (DYNAMODB_ACTIONS, shared with the app's client boundary), on
  * only that region's replica and its indexes. Streams and other tables stay
- * out of reach.
+ * out of reach. The retention sweep passes RETENTION_ACTIONS, which add Scan.
  */
-export function tableAccessPolicy(tableArn: pulumi.Input<string>, region: string): pulumi.Output<string> {
+export function tableAccessPolicy(tableArn: pulumi.Input<string>, region: string, actions: readonly TableAction[] = DYNAMODB_ACTIONS): pulumi.Output<string> {
   return pulumi.output(tableArn).apply((arn) => {
     const regionalArn = replicaArn(arn, region);
     return JSON.stringify({
@@ -31,7 +34,7 @@ export function tableAccessPolicy(tableArn: pulumi.Input<string>, region: string
         {
           Sid: "AuthHeroTableAccess",
           Effect: "Allow",
-          Action: [...DYNAMODB_ACTIONS],
+          Action: [...actions],
           Resource: [regionalArn, `${regionalArn}/index/*`],
         },
       ],

@@ -23,6 +23,8 @@ export interface RegionalStackArgs {
   readonly apiCode: pulumi.asset.Archive;
   /** This region's validated certificate, when a domain is configured. */
   readonly certificateArn?: pulumi.Input<string>;
+  /** The retention sweep's function when it runs in this region, for its error alarm. */
+  readonly retentionFunctionName?: pulumi.Output<string>;
 }
 
 /**
@@ -71,6 +73,7 @@ export class RegionalStack extends pulumi.ComponentResource {
       tableName: args.tableName,
       replicationPeers: config.regions.filter((peer) => peer !== region),
       settings: config.alarms,
+      retentionFunctionName: args.retentionFunctionName,
     }, { parent: this });
 
     this.registerOutputs({ endpoint: this.endpoint, healthCheckId: this.healthCheckId });

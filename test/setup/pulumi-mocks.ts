@@ -124,6 +124,8 @@ function computedState(type: string, name: string, id: string, region: string | 
       return { arn: arn("ecs", region, `cluster/${physical}`), name: physical };
     case "aws:ecs/service:Service":
       return { name: physical };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return { arn: arn("events", region, `rule/${physical}`), name: physical };
     case "aws:route53/record:Record":
       return { fqdn: inputs.name };
     case "awsx:ec2:Vpc":
