@@ -116,3 +116,31 @@ describe("Lambda bundle end to end", function () {
     assert.equal(payload.email, ADMIN.email);
   });
 });
+
+describe("seed Lambda bundle", function () {
+  this.timeout(120_000);
+  let outdir: string;
+
+  after(async () => {
+    for (const name of SETTINGS_VARIABLES) delete process.env[name];
+    if (outdir) await rm(outdir, { recursive: true, force: true });
+  });
+
+  it("seeds a tenant and its admin", async () => {
+    outdir = await mkdtemp(join(tmpdir(), "authhero-seed-bundle-"));
+    const outfile = join(outdir, "index.mjs");
+    await buildLambdaBundle(join(REPO_ROOT, "app", "seed-lambda.ts"), outfile);
+    const { endpoint, tableName } = await freshTable("seed-bundle");
+    Object.assign(process.env, { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: "https://auth.example.test/", AUTHHERO_TENANT_ID: "main" });
+    const entry = (await import(pathToFileURL(outfile).href)) as { handler(event: Record<string, string>): Promise<Record<string, string | undefined>> };
+
+    const result = await entry.handler({ tenantId: "main", issuer: "https://auth.example.test/", adminEmail: ADMIN.email, adminPassword: ADMIN.password });
+
+    assert.equal(result.tenantId, "main");
+    const data = createDynamoDbAdapter({ client: createDocumentClient({ region: TEST_REGION, endpoint }), tableName });
+    const tenant = await data.tenants.get("main");
+    assert.equal(tenant?.id, "main");
+    const admin = await data.users.get("main", result.adminUserId!);
+    assert.equal(admin?.email, ADMIN.email);
+  });
+});
