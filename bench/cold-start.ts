@@ -113,7 +113,7 @@ export async function measureBundlesAndColdStart(runs = 10): Promise<{ bundles: 
 }
 
 /** Creates a table with the tenant seeded and returns the environment a Lambda would get for it. */
-async function seededEnvironment(): Promise<NodeJS.ProcessEnv> {
+export async function seededEnvironment(): Promise<NodeJS.ProcessEnv> {
   const { endpoint, tableName } = await freshTable("cold-start");
   const env = {
     AWS_REGION: TEST_REGION,
@@ -129,9 +129,13 @@ async function seededEnvironment(): Promise<NodeJS.ProcessEnv> {
   return { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1", NODE_NO_WARNINGS: "1", ...env };
 }
 
-async function invokeCold(bundle: string, env: NodeJS.ProcessEnv): Promise<{ wallMs: number; loaded: number; cpuMs: number }> {
+/**
+ * Runs `runner` (by default invoke.mjs) on `bundle` in a fresh Node process
+ * and returns its wall time and the report line it prints.
+ */
+export async function invokeCold(bundle: string, env: NodeJS.ProcessEnv, runner = INVOKE, runnerArgs: string[] = []): Promise<{ wallMs: number; loaded: number; cpuMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [INVOKE, bundle], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [runner, bundle, ...runnerArgs], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -141,8 +145,9 @@ async function invokeCold(bundle: string, env: NodeJS.ProcessEnv): Promise<{ wal
   if (code !== 0) throw new Error(`Cold start of ${bundle} failed with exit code ${code}: ${stderr.slice(-2000)}`);
   const line = stdout.split("\n").find((candidate) => candidate.startsWith("cold-start-report "));
   if (!line) throw new Error(`Cold start of ${bundle} printed no report: ${stdout.slice(-2000)}`);
-  const report = JSON.parse(line.slice("cold-start-report ".length)) as { status: number; loaded: number; responded: number; cpuMs: number };
+  const report = JSON.parse(line.slice("cold-start-report ".length)) as { status: number; loaded: number; responded: number; cpuMs: number; cacheRejected?: boolean };
   if (report.status !== 200) throw new Error(`Cold start of ${bundle} returned status ${report.status}, expected 200.`);
+  if (report.cacheRejected === true) throw new Error(`Cold start of ${bundle}: V8 rejected the code cache, so the run measured no cache.`);
   return { wallMs, loaded: report.loaded, cpuMs: report.cpuMs };
 }
 
@@ -154,12 +159,12 @@ function medians(samples: Record<BundleName, number[]>): Record<BundleName, numb
   return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, round(median(values))])) as Record<BundleName, number>;
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-function round(value: number): number {
+export function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
