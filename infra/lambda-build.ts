@@ -5,14 +5,14 @@ import { build, type BuildOptions, type Metafile, type Plugin } from "esbuild";
 /**
  * esbuild options for a Lambda bundle: one minified, tree-shaken ES module
  * for Node 20 (the oldest runtime the stack config allows) with every
- * dependency inside it, an external source map and legal comments in
- * `<outfile>.LEGAL.txt`.
+ * dependency inside it, an external source map and, when the inputs have
+ * any, legal comments in `<outfile>.LEGAL.txt`.
  *
  * `mainFields` puts `module` first, so packages that ship both builds, such
- * as the AWS SDK, contribute their ES modules, which esbuild can tree-shake
- * and CommonJS it cannot. That saves about 0.2 MB. The SDK packages have no
- * `exports` map, so Node itself loads their `main` (CommonJS) build, and
- * `npm start` and the tests run that build of the same versions.
+ * as the AWS SDK, contribute their ES modules. esbuild can tree-shake ES
+ * modules but not CommonJS, so this saves about 0.2 MB. The SDK packages
+ * have no `exports` map, so Node itself loads their `main` (CommonJS)
+ * build, and `npm start` and the tests run that build of the same versions.
  */
 export function lambdaBuildOptions(entry: string, outfile: string): BuildOptions {
   return {
