@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
+import { lambdaBuildOptions } from "../infra/lambda-build.js";
 
 export interface BundleSize {
   entry: string;
@@ -14,29 +15,31 @@ export interface BundleSize {
   byPackage: Record<string, number>;
 }
 
+export interface BundleVariant {
+  /** Packages left out of the bundle, to be loaded from node_modules at run time. */
+  external?: string[];
+  /**
+   * Builds with esbuild's defaults for Node instead: `main` before `module`, all of
+   * zod's translations and the SDK's full credential chain. infra/bundle.ts built
+   * that way before it took `lambdaBuildOptions`. The bench keeps this build to
+   * measure what those options save, and as the fixed build of the cold-start baseline.
+   */
+  reference?: boolean;
+}
+
 /**
- * Bundles a Lambda entry as infra/bundle.ts does (esbuild, ESM for Node 20,
- * minified, every dependency included unless named in `external`), with
- * tree shaking and an external source map, into `outdir/<name>.mjs`.
+ * Bundles a Lambda entry with the options infra/bundle.ts uses
+ * (`lambdaBuildOptions`: ESM for Node 20, minified, tree-shaken, external
+ * source map) into `outdir/<name>.mjs`, or with the changes in `variant`.
  */
-export async function bundleLambda(entry: string, outdir: string, name: string, external: string[] = []): Promise<BundleSize & { file: string }> {
+export async function bundleLambda(entry: string, outdir: string, name: string, variant: BundleVariant = {}): Promise<BundleSize & { file: string }> {
   const file = join(outdir, `${name}.mjs`);
-  const result = await build({
-    entryPoints: [entry],
-    outfile: file,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    minify: true,
-    treeShaking: true,
-    sourcemap: "external",
-    legalComments: "none",
-    logLevel: "warning",
-    metafile: true,
-    external,
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  });
+  const options = lambdaBuildOptions(entry, file);
+  if (variant.reference) {
+    delete options.mainFields;
+    delete options.plugins;
+  }
+  const result = await build({ ...options, external: variant.external ?? [] });
   const code = await readFile(file);
   return {
     entry,
@@ -44,7 +47,7 @@ export async function bundleLambda(entry: string, outdir: string, name: string, 
     rawBytes: code.length,
     gzipBytes: gzipSync(code).length,
     sourceMapBytes: (await stat(`${file}.map`)).size,
-    byPackage: bytesByPackage(result.metafile),
+    byPackage: bytesByPackage(result.metafile!),
   };
 }
 

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { arch, cpus, platform, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
-import { measureBundlesAndColdStart } from "./cold-start.js";
+import { measureBundlesAndColdStart, type ColdStart } from "./cold-start.js";
+import type { BundleSize } from "./lambda-bundle.js";
 import { measureDynamoDbRequests, measureLoginScaling, shutdown, type FlowCount } from "./dynamodb-requests.js";
 import type { ProgramEvaluation } from "./program-evaluation.js";
 import { measureThroughput } from "./throughput.js";
@@ -23,8 +24,12 @@ interface Row {
  * `npm run bench`: runs every benchmark, prints one table, and writes
  * bench/results.json. Request and item counts are exact; timings are only
  * meaningful as ratios to the baseline measured in the same run.
+ * `npm run bench -- --cold-start-only` runs only the bundle and cold-start
+ * measurements and replaces those two sections of bench/results.json.
  */
 async function main(): Promise<void> {
+  if (process.argv.includes("--cold-start-only")) return updateBundlesAndColdStart();
+
   const uncached = await measureDynamoDbRequests(0);
   const cached = await measureDynamoDbRequests(CACHE_TTL_SECONDS);
   const scaling = await measureLoginScaling(CACHE_TTL_SECONDS, ADDED_USERS);
@@ -36,14 +41,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [
     ...cached.map((count, index) => requestRow(count, uncached[index]!)),
     ...scaling.map((entry) => ({ section: "items per login", measure: `${entry.users} user(s) in the tenant`, result: `${entry.itemsRead} items read`, detail: `${entry.requests} requests, ${entry.itemsReturned} items returned` })),
-    ...Object.entries(bundles).map(([name, size]) => ({ section: "Lambda bundle", measure: name, result: `${kilobytes(size.rawBytes)} raw, ${kilobytes(size.gzipBytes)} gzip`, detail: topPackages(size.byPackage) })),
-    ...(["app", "baseline", "authheroOnly", "authheroInit", "appSdkExternal"] as const).map((name) => ({
-      section: "cold start (median)",
-      measure: name,
-      result: `${coldStart.processToFirstResponseMs[name]} ms to first response`,
-      detail: `${coldStart.processToLoadedMs[name]} ms to handler loaded`,
-    })),
-    { section: "cold start (median)", measure: "app / baseline", result: `${coldStart.ratios.firstResponse}x first response`, detail: `${coldStart.ratios.loaded}x handler loaded` },
+    ...bundleAndColdStartRows(bundles, coldStart),
     ...throughput.map((entry) => ({
       section: "throughput (loopback)",
       measure: entry.target,
@@ -75,6 +73,18 @@ async function main(): Promise<void> {
   console.log("wrote bench/results.json");
 }
 
+async function updateBundlesAndColdStart(): Promise<void> {
+  const { bundles, coldStart } = await measureBundlesAndColdStart(COLD_START_RUNS);
+  await shutdown();
+  console.table(bundleAndColdStartRows(bundles, coldStart));
+
+  const file = new URL("./results.json", import.meta.url);
+  const results = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+  const updated = { ...results, lambdaBundlesAndColdStartGeneratedAt: new Date().toISOString(), lambdaBundles: bundles, coldStart };
+  await writeFile(file, `${JSON.stringify(updated, null, 2)}\n`);
+  console.log("updated the Lambda bundle and cold-start sections of bench/results.json");
+}
+
 /** Runs bench/program-evaluation.ts in a process of its own, because Pulumi's mocks are global. */
 async function measureProgramEvaluation(): Promise<ProgramEvaluation[]> {
   const script = fileURLToPath(new URL("./program-evaluation.ts", import.meta.url));
@@ -85,6 +95,28 @@ async function measureProgramEvaluation(): Promise<ProgramEvaluation[]> {
   const line = stdout.split("\n").find((candidate) => candidate.startsWith("program-evaluation "));
   if (code !== 0 || !line) throw new Error(`bench/program-evaluation.ts failed with exit code ${code}: ${stdout.slice(-2000)}`);
   return JSON.parse(line.slice("program-evaluation ".length)) as ProgramEvaluation[];
+}
+
+function bundleAndColdStartRows(bundles: Record<string, BundleSize>, coldStart: ColdStart): Row[] {
+  return [
+    ...Object.entries(bundles).map(([name, size]) => ({ section: "Lambda bundle", measure: name, result: `${kilobytes(size.rawBytes)} raw, ${kilobytes(size.gzipBytes)} gzip`, detail: topPackages(size.byPackage) })),
+    ...(Object.keys(coldStart.processToFirstResponseMs) as Array<keyof typeof coldStart.processToFirstResponseMs>).map((name) => ({
+      section: "cold start (median)",
+      measure: name,
+      result: `${coldStart.processToFirstResponseMs[name]} ms to first response`,
+      detail: `${coldStart.processToLoadedMs[name]} ms to handler loaded, ${coldStart.processCpuMs[name]} ms CPU`,
+    })),
+    ...([
+      ["app / baseline", coldStart.ratios],
+      ["app / baselineSameOptions", coldStart.ratiosSameOptions],
+      ["appReference / baseline", coldStart.ratiosReferenceBuild],
+    ] as const).map(([measure, ratios]) => ({
+      section: "cold start (median)",
+      measure,
+      result: `${ratios.firstResponse}x first response`,
+      detail: `${ratios.loaded}x handler loaded, ${ratios.cpu}x CPU`,
+    })),
+  ];
 }
 
 function requestRow(count: FlowCount, uncached: FlowCount): Row {

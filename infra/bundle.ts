@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, renameSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import * as pulumi from "@pulumi/pulumi";
-import { buildSync } from "esbuild";
 
 /**
  * Repository root, found from this file rather than the working directory,
@@ -34,6 +34,9 @@ export type AppBundles = Readonly<Record<BundleName, AppBundle>>;
 
 const cache = new Map<string, AppBundles>();
 
+/** The script that builds one bundle with the options in `lambda-build.ts`, run as a child process (its header gives the reason). */
+const BUILD_CLI = join(REPO_ROOT, "infra", "lambda-build-cli.ts");
+
 /**
  * Bundles every Lambda entry with esbuild into `.build/lambda/<name>/index.mjs`.
  * Runs while the program runs, so `pulumi up` always ships the current `app/`
@@ -63,19 +66,16 @@ export function bundleEntry(root: string, name: BundleName): AppBundle {
   const directory = join(root, ".build", "lambda", name);
   mkdirSync(directory, { recursive: true });
   const outfile = join(directory, "index.mjs");
-  buildSync({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    minify: true,
-    legalComments: "none",
-    logLevel: "warning",
-    // Dependencies published as CommonJS call require(), which an ES module lacks.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  });
+  try {
+    execFileSync(process.execPath, ["--import", "tsx", BUILD_CLI, entry, outfile], { cwd: REPO_ROOT, stdio: "inherit" });
+  } catch (error) {
+    throw new Error(`bundleApp: esbuild failed to bundle ${LAMBDA_ENTRIES[name]}; its messages are printed above`, { cause: error });
+  }
+  // The source map moves out of the archive, so Lambda does not download it on every cold start. Its
+  // new directory is as deep as the old one, so the relative source paths inside it still resolve.
+  const mapDirectory = join(root, ".build", "lambda-source-maps", name);
+  mkdirSync(mapDirectory, { recursive: true });
+  renameSync(`${outfile}.map`, join(mapDirectory, "index.mjs.map"));
 
   return { directory, bytes: statSync(outfile).size, archive: new pulumi.asset.FileArchive(directory) };
 }
