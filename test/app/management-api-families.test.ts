@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import * as oidc from "openid-client";
 import { LoginDriver } from "../support/login-driver.js";
-import { managementToken, RP, startTestServer, type TestServer } from "../support/test-server.js";
-
-interface ApiResponse {
-  status: number;
-  json: any;
-}
+import { managementApi, managementToken, RP, startTestServer, type ApiResponse, type TestServer } from "../support/test-server.js";
 
 /**
  * The management API families that management-api.test.ts leaves out,
@@ -24,16 +19,7 @@ describe("management API families", function () {
   });
   after(async () => server?.close());
 
-  async function call(method: string, path: string, body?: unknown): Promise<ApiResponse> {
-    const response = await fetch(`${server.baseUrl}/api/v2${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    const isJson = response.headers.get("content-type")?.includes("json");
-    return { status: response.status, json: isJson && text ? JSON.parse(text) : text };
-  }
+  const call = managementApi(() => server, () => token);
 
   /** Calls the route and asserts one of the expected statuses, showing the body when it differs. */
   async function expectStatus(method: string, path: string, expected: number | number[], body?: unknown): Promise<ApiResponse> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as oidc from "openid-client";
 import { LoginDriver } from "../support/login-driver.js";
-import { managementToken, RP, startTestServer, type TestServer } from "../support/test-server.js";
+import { managementApi, managementToken, RP, startTestServer, type TestServer } from "../support/test-server.js";
 
 async function signInForRefreshToken(baseUrl: string, username: string, password: string): Promise<string> {
   const config = await oidc.discovery(new URL(`${baseUrl}/`), RP.clientId, RP.clientSecret, oidc.ClientSecretPost(RP.clientSecret), { execute: [oidc.allowInsecureRequests] });
@@ -27,17 +27,7 @@ describe("management API", function () {
   });
   after(async () => server?.close());
 
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const response = await fetch(`${server.baseUrl}/api/v2${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    // DELETE returns a plain "OK" body, so only JSON responses are parsed.
-    const isJson = response.headers.get("content-type")?.includes("json");
-    return { status: response.status, json: isJson && text ? JSON.parse(text) : text };
-  }
+  const call = managementApi(() => server, () => token);
 
   describe("users", () => {
     it("creates, reads, searches, pages, updates and deletes", async () => {

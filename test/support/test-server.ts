@@ -86,6 +86,26 @@ export async function seedTestTenant(data: DataAdapters, baseUrl: string): Promi
   return seeded;
 }
 
+export interface ApiResponse {
+  status: number;
+  /** The parsed JSON body, typed loosely because it varies by route, or the text of a non-JSON body. */
+  json: any;
+}
+
+/** Returns a caller of `/api/v2` routes with a management token; only JSON bodies are parsed, because DELETE returns a plain "OK". */
+export function managementApi(server: () => TestServer, token: () => string): (method: string, path: string, body?: unknown) => Promise<ApiResponse> {
+  return async (method, path, body) => {
+    const response = await fetch(`${server().baseUrl}/api/v2${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token()}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const isJson = response.headers.get("content-type")?.includes("json");
+    return { status: response.status, json: isJson && text ? JSON.parse(text) : text };
+  };
+}
+
 /** Gets a management API access token with the seeded management client's credentials. */
 export async function managementToken(server: TestServer): Promise<string> {
   const response = await fetch(`${server.baseUrl}/oauth/token`, {
