@@ -45,7 +45,7 @@ export function createRuntime(settings: AppSettings, options: RuntimeOptions = {
   const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName, consistency: settings.consistency });
   const tableAdapter = options.instrumentAdapter?.(rawAdapter) ?? rawAdapter;
   const cachedAdapter = withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds });
-  const pendingWrites = trackPendingWrites(withPatchFieldGuard(cachedAdapter));
+  const pendingWrites = trackPendingWrites(withPatchFieldGuard(cachedAdapter), { logger });
   const dataAdapter = pendingWrites.adapters;
   const app = createApp({
     dataAdapter,

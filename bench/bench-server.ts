@@ -25,6 +25,8 @@ export interface BenchServer {
   dynamodbCalls: ProxiedCall[];
   /** Replaces the serving runtime with a new one, whose cache is empty. */
   restart(): void;
+  /** Waits for the audit log writes the serving runtime still has queued or running. */
+  settlePendingWrites(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,9 +64,11 @@ export async function startBenchServer(options: { cacheTtlSeconds: number; count
   // Seeding goes through a runtime of its own, so the serving runtime starts with an empty cache.
   const seeding = createRuntime({ ...settings, cacheTtlSeconds: 0 }, { logger });
   const seeded = await seedTestTenant(seeding.dataAdapter, baseUrl);
+  let runtime: ReturnType<typeof createRuntime>;
   const restart = () => {
-    const runtime = createRuntime(settings, { logger, assets: createAssetRoutes(), documentClient, instrumentAdapter: recorder.instrument });
-    handler = (request) => runtime.app.fetch(request);
+    runtime = createRuntime(settings, { logger, assets: createAssetRoutes(), documentClient, instrumentAdapter: recorder.instrument });
+    const serving = runtime;
+    handler = (request) => serving.app.fetch(request);
   };
   restart();
 
@@ -76,6 +80,7 @@ export async function startBenchServer(options: { cacheTtlSeconds: number; count
     recorder,
     dynamodbCalls: proxy.calls,
     restart,
+    settlePendingWrites: () => runtime.settlePendingWrites(),
     close: async () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       await new Promise<void>((resolve) => server.close(() => resolve()));

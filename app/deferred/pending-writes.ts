@@ -1,12 +1,6 @@
-import type { DataAdapters } from "@authhero/adapter-interfaces";
-
-/**
- * Entities whose writes AuthHero may start without awaiting them: audit
- * logs, through its waitUntil helper. In AuthHero 9.6.1 that helper, on
- * Node and Lambda, keeps the promise in a per-request list that is awaited
- * only when NODE_ENV is `test`.
- */
-const DEFERRED_ENTITIES = ["logs"] as const;
+import type { DataAdapters, LogInsert } from "@authhero/adapter-interfaces";
+import { runAsRequest } from "../dynamodb/outage.js";
+import type { Logger } from "../logger.js";
 
 export interface PendingWrites {
   adapters: DataAdapters;
@@ -14,39 +8,113 @@ export interface PendingWrites {
   settle(): Promise<void>;
 }
 
-/**
- * Wraps the adapters so that writes AuthHero may leave running after the
- * response are tracked. A Lambda handler must await `settle()` before it
- * returns: Lambda freezes the execution environment as soon as the handler
- * returns, so an unfinished write would resume only on the next invocation,
- * or never if the environment is shut down.
- */
-export function trackPendingWrites(adapters: DataAdapters): PendingWrites {
-  const pending = new Set<Promise<unknown>>();
-  const wrapped: Record<string, unknown> = { ...adapters };
-  const source = adapters as unknown as Record<string, Record<string, unknown>>;
+export interface DeferredWriteOptions {
+  /** Receives the entries that could not be stored, so they survive in the process log. */
+  logger?: Logger;
+  /** Log writes sent at once; the rest wait their turn. Default 16. */
+  concurrency?: number;
+  /** Log writes waiting or running before new ones go straight to the process log. Default 10,000. */
+  maxQueued?: number;
+  /** Attempts per write, the first included. Default 5. */
+  attempts?: number;
+  /** Pause before the second attempt in milliseconds, doubled for each later one. Default 100. */
+  retryDelayMs?: number;
+}
 
-  for (const entity of DEFERRED_ENTITIES) {
-    const methods: Record<string, unknown> = { ...source[entity] };
-    for (const [name, method] of Object.entries(source[entity] ?? {})) {
-      if (typeof method !== "function") continue;
-      methods[name] = (...args: unknown[]) => {
-        const write = Promise.resolve(method.apply(source[entity], args));
-        const forget = (): void => {
-          pending.delete(settled);
-        };
-        const settled: Promise<void> = write.then(forget, forget);
-        pending.add(settled);
-        return write;
-      };
+/** The fields of an audit log entry written to the process log when it cannot be stored; `details` may hold request data. */
+const LOGGED_FIELDS = ["log_id", "type", "date", "description", "client_id", "user_id", "connection", "ip", "strategy"] as const;
+
+/**
+ * Wraps the adapters so that the audit log writes AuthHero starts without
+ * awaiting them (through its waitUntil helper, which on Node and Lambda only
+ * prints a failure) are neither lost nor left running:
+ *
+ * - they run at most `concurrency` at a time, so a burst of requests does
+ *   not send the table more writes than it takes in time;
+ * - each runs outside its request's outage budget and is retried with
+ *   growing pauses when DynamoDB is unavailable or throttling;
+ * - an entry that still cannot be stored, or that arrives when the queue is
+ *   full, is written to the process log (without its `details`), so it is
+ *   never dropped silently.
+ *
+ * A Lambda handler must await `settle()` before it returns: Lambda freezes
+ * the execution environment as soon as the handler returns, so an
+ * unfinished write would resume only on the next invocation, or never.
+ */
+export function trackPendingWrites(adapters: DataAdapters, options: DeferredWriteOptions = {}): PendingWrites {
+  const concurrency = options.concurrency ?? 16;
+  const maxQueued = options.maxQueued ?? 10_000;
+  const attempts = options.attempts ?? 5;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  const pending = new Set<Promise<unknown>>();
+  const waiting: Array<() => void> = [];
+  let running = 0;
+
+  const notStored = (tenantId: string, log: LogInsert, reason: string, error?: unknown): void => {
+    const entry = Object.fromEntries(LOGGED_FIELDS.filter((field) => (log as Record<string, unknown>)[field] !== undefined).map((field) => [field, (log as Record<string, unknown>)[field]]));
+    options.logger?.log("error", "audit log entry not stored", { tenantId, reason, entry, error: error instanceof Error ? error.message.slice(0, 500) : undefined });
+  };
+
+  const turn = async (): Promise<void> => {
+    if (running < concurrency) {
+      running++;
+      return;
     }
-    wrapped[entity] = methods;
-  }
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
+
+  const store = async (create: (tenantId: string, log: LogInsert) => Promise<unknown>, tenantId: string, log: LogInsert): Promise<unknown> => {
+    await turn();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // A fresh outage scope: an outage earlier in the request must not fail the retries at once.
+          return await runAsRequest(() => create(tenantId, log));
+        } catch (error) {
+          if (!isRetryable(error) || attempt >= attempts) throw error;
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 1)));
+        }
+      }
+    } finally {
+      release();
+    }
+  };
+
+  const logs = adapters.logs;
+  const wrappedLogs: DataAdapters["logs"] = {
+    ...logs,
+    create: (tenantId, log) => {
+      if (pending.size >= maxQueued) {
+        notStored(tenantId, log, "queue full");
+        return Promise.reject(new Error(`The audit log write queue holds ${maxQueued} entries; the entry went to the process log instead.`));
+      }
+      const write = store(logs.create.bind(logs), tenantId, log);
+      const settled: Promise<void> = write.then(
+        () => undefined,
+        (error: unknown) => notStored(tenantId, log, "write failed", error),
+      );
+      pending.add(settled);
+      void settled.finally(() => pending.delete(settled));
+      return write as ReturnType<DataAdapters["logs"]["create"]>;
+    },
+  };
 
   return {
-    adapters: wrapped as unknown as DataAdapters,
+    adapters: { ...adapters, logs: wrappedLogs },
     settle: async () => {
       while (pending.size > 0) await Promise.all([...pending]);
     },
   };
+}
+
+/** DynamoDB unavailable or throttling (a 503 from the table boundary), as opposed to a value it cannot store. */
+function isRetryable(error: unknown): boolean {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return status === 503 || code === "adapter.throttled" || code === "adapter.unavailable";
 }
