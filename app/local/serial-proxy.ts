@@ -14,7 +14,9 @@ export async function startSerialProxy(target: string): Promise<{ endpoint: stri
   let queue: Promise<void> = Promise.resolve();
 
   const server: Server = createServer((incoming, outgoing) => {
-    void readBody(incoming).then((body) => {
+    // A client that disconnects while sending its body has nothing left to forward.
+    readBody(incoming).catch(() => undefined).then((body) => {
+      if (body === undefined) return;
       queue = queue.then(
         () =>
           new Promise<void>((done) => {
@@ -25,6 +27,9 @@ export async function startSerialProxy(target: string): Promise<{ endpoint: stri
                 response.pipe(outgoing);
                 response.once("end", () => done());
                 response.once("error", () => done());
+                // A client that gives up (an SDK timeout) closes its side and pipe() stops reading; drain the
+                // engine's answer anyway, or "end" never comes and every later request waits behind this one.
+                outgoing.once("close", () => response.resume());
               },
             );
             forwarded.once("error", (error) => {
