@@ -125,7 +125,8 @@ export function userLookupPartition(tenantId: string, field: UserLookupField, va
 /** The keys of every lookup item a user holds: its email guard and one per set lookup field. */
 export function userLookupKeys(tenantId: string, user: User): ItemKey[] {
   const keys: ItemKey[] = [];
-  if (user.email) keys.push(userLookupItem(tenantId, "email", user.email, user));
+  // Stored data may be damaged, so only string values make keys.
+  if (typeof user.email === "string" && user.email !== "") keys.push(userLookupItem(tenantId, "email", user.email, user));
   for (const field of USER_LOOKUP_FIELDS) {
     const value = user[field];
     if (typeof value === "string" && value !== "") keys.push(userLookupItem(tenantId, field, value, user));

@@ -209,6 +209,7 @@ function definedEntries(patch: object): Array<[string, unknown]> {
   return Object.entries(patch).filter(([, value]) => value !== undefined);
 }
 
-function reportCorruptItem(item: StoredItem, error: unknown): void {
+/** Logs an item a list skipped because it could not be read, so it can be repaired. */
+export function reportCorruptItem(item: StoredItem, error: unknown): void {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: "warn", message: "corrupt item skipped in a list", pk: item.pk, sk: item.sk, error: error instanceof Error ? error.message : String(error) })}\n`);
 }

@@ -1,5 +1,5 @@
 import type { User } from "@authhero/adapter-interfaces";
-import { composeKey, type ItemKey, type StoredItem } from "./item.js";
+import { composeKey, GLOBAL_SCOPE, keyPart, type ItemKey, type StoredItem } from "./item.js";
 import {
   actionExecutionPartition,
   clientIdGuard,
@@ -44,42 +44,42 @@ const READ_CONCURRENCY = 8;
  * the work. Deletes are unconditional and batched, so repeating them is safe.
  */
 export async function removeTenantData(table: DynamoTable, tenantId: string): Promise<void> {
-  for (const type of PLAIN_TYPES) await removeListed(table, { index: "gsi1", partitionKey: composeKey(tenantId, type) });
-  await removeListed(table, { index: "gsi1", partitionKey: logPartition(tenantId) });
-  await removeListed(table, { index: "gsi1", partitionKey: codeModel.listPartition!(tenantId) });
-  await removeListed(table, { index: "gsi1", partitionKey: actionExecutionPartition(tenantId) });
+  for (const type of PLAIN_TYPES) await removeListed(table, tenantId, { index: "gsi1", partitionKey: composeKey(tenantId, type) });
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: logPartition(tenantId) });
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: codeModel.listPartition!(tenantId) });
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: actionExecutionPartition(tenantId) });
   // Signing keys live under the global scope, listed by their tenant_id.
-  await removeListed(table, { index: "gsi1", partitionKey: composeKey(tenantId, "signing-key") });
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: composeKey(tenantId, "signing-key") });
 
-  await removeListed(table, { index: "gsi1", partitionKey: customDomainModel.listPartition!(tenantId) }, (domains) =>
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: customDomainModel.listPartition!(tenantId) }, (domains) =>
     ownedGuards(table, tenantId, domains.map((domain) => customDomainGuard(String(domain.data.domain)))),
   );
-  await removeListed(table, { index: "gsi1", partitionKey: clientModel.listPartition!(tenantId) }, async (clients) => [
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: clientModel.listPartition!(tenantId) }, async (clients) => [
     ...(await ownedGuards(table, tenantId, clients.map((client) => clientIdGuard(String(client.data.client_id))))),
     ...(await partitionsOf(table, clients)),
   ]);
   for (const type of PARENT_TYPES) {
-    await removeListed(table, { index: "gsi1", partitionKey: composeKey(tenantId, type) }, async (parents) => [
+    await removeListed(table, tenantId, { index: "gsi1", partitionKey: composeKey(tenantId, type) }, async (parents) => [
       ...(await partitionsOf(table, parents)),
       ...(type === "organization" ? await queryEach(table, parents, (organization) => ({ index: "gsi2", partitionKey: composeKey(tenantId, "organization-members", String(organization.data.id)) })) : []),
     ]);
   }
   // Grants live in their user's partition; their id items are found through the grant list.
-  await removeListed(table, { index: "gsi1", partitionKey: grantListPartition(tenantId) }, async (grants) => grants.map((grant) => grantIdKey(tenantId, String(grant.data.id))));
-  await removeListed(table, { index: "gsi2", partitionKey: composeKey(tenantId, "client-registration-token") }, async (tokens) =>
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: grantListPartition(tenantId) }, async (grants) => grants.map((grant) => grantIdKey(tenantId, String(grant.data.id))));
+  await removeListed(table, tenantId, { index: "gsi2", partitionKey: composeKey(tenantId, "client-registration-token") }, async (tokens) =>
     tokens.map((token) => clientRegistrationTokenHashKey(tenantId, String(token.data.token_hash))),
   );
-  await removeListed(table, { index: "gsi1", partitionKey: userModel.listPartition!(tenantId) }, (users) => userDependents(table, tenantId, users));
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: userModel.listPartition!(tenantId) }, (users) => userDependents(table, tenantId, users));
 
   // Sessions and refresh tokens lead to their login sessions too, because login sessions written before they had a list partition are found only that way.
-  await removeListed(table, { index: "gsi1", partitionKey: sessionModel.listPartition!(tenantId) }, (sessions) =>
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: sessionModel.listPartition!(tenantId) }, (sessions) =>
     loginSessionItems(table, tenantId, sessions.map((session) => session.data.login_session_id)),
   );
-  await removeListed(table, { index: "gsi1", partitionKey: refreshTokenModel.listPartition!(tenantId) }, async (tokens) => [
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: refreshTokenModel.listPartition!(tenantId) }, async (tokens) => [
     ...tokens.filter((token) => typeof token.data.login_id === "string").map((token) => loginSessionRefreshTokenPointer(tenantId, String(token.data.login_id), String(token.data.id))),
     ...(await loginSessionItems(table, tenantId, tokens.map((token) => token.data.login_id))),
   ]);
-  await removeListed(table, { index: "gsi1", partitionKey: loginSessionModel.listPartition!(tenantId) }, (loginSessions) =>
+  await removeListed(table, tenantId, { index: "gsi1", partitionKey: loginSessionModel.listPartition!(tenantId) }, (loginSessions) =>
     loginSessionItems(table, tenantId, loginSessions.map((loginSession) => loginSession.data.id)),
   );
 
@@ -90,14 +90,17 @@ export async function removeTenantData(table: DynamoTable, tenantId: string): Pr
  * Deletes every item a query lists, a page at a time: first the keys that
  * `dependents` returns for the page, then the page's own items.
  */
-async function removeListed(table: DynamoTable, request: Omit<QueryRequest, "startKey">, dependents?: (page: StoredItem[]) => Promise<ItemKey[]>): Promise<void> {
+async function removeListed(table: DynamoTable, tenantId: string, request: Omit<QueryRequest, "startKey">, dependents?: (page: StoredItem[]) => Promise<ItemKey[]>): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await table.query({ ...request, startKey });
-    const listed = keysOf(page.items);
+    // A damaged item still goes, read as empty data; an item keyed into another tenant stays untouched.
+    const owned = page.items.filter((item) => ownedBy(item, tenantId)).map((item) => (isRecord(item.data) ? item : { ...item, data: {} }));
+    const listed = keysOf(owned);
     if (dependents) {
       const listedIds = new Set(listed.map(keyId));
-      await table.batchDelete((await dependents(page.items)).filter((key) => !listedIds.has(keyId(key))));
+      const found = await dependents(owned);
+      await table.batchDelete(found.filter((key) => !listedIds.has(keyId(key)) && (!("type" in key) || ownedBy(key as StoredItem, tenantId))));
     }
     await table.batchDelete(listed);
     // Deleted items stay valid as a start key, so paging continues past them.
@@ -107,9 +110,7 @@ async function removeListed(table: DynamoTable, request: Omit<QueryRequest, "sta
 
 /** Everything in a user's partition, its lookup items, memberships and authentication methods. */
 async function userDependents(table: DynamoTable, tenantId: string, users: StoredItem[]): Promise<ItemKey[]> {
-  // A damaged user item without data still goes, with its partition, but its lookup items cannot be computed.
-  const readable = users.filter((user) => typeof user.data === "object" && user.data !== null);
-  const lookups = readable.flatMap((user) => userLookupKeys(tenantId, user.data as unknown as User));
+  const lookups = users.flatMap((user) => userLookupKeys(tenantId, user.data as unknown as User));
   const indexed = await queryEach(table, users, (user) => [
     { index: "gsi1", partitionKey: userOrganizationsPartition(tenantId, String(user.data.user_id)) },
     { index: "gsi1", partitionKey: userAuthenticationMethodsPartition(tenantId, String(user.data.user_id)) },
@@ -154,6 +155,18 @@ async function ownedGuards(table: DynamoTable, tenantId: string, keys: ItemKey[]
   if (keys.length === 0) return [];
   const guards = await table.batchGet(keys);
   return keysOf(guards.filter((guard) => guard.tenant_id === tenantId));
+}
+
+/** Whether an item is this tenant's: under its key prefix, or a global-scope item that names it. */
+function ownedBy(item: StoredItem, tenantId: string): boolean {
+  if (item.pk.startsWith(`${keyPart(tenantId)}#`)) return true;
+  // Signing keys are stored under the global scope and name their tenant in their data.
+  const named = item.tenant_id === tenantId || (isRecord(item.data) && item.data.tenant_id === tenantId);
+  return item.pk.startsWith(`${keyPart(GLOBAL_SCOPE)}#`) && named;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function keysOf(items: Array<ItemKey>): ItemKey[] {

@@ -5,6 +5,7 @@ import { readEntity, SCHEMA_VERSION, type ItemKey, type StoredItem } from "../it
 import { grantIdKey, grantKey, grantListPartition, grantPrefix, userPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality } from "../query-filter.js";
+import { reportCorruptItem } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 
 const GRANT_TYPE = "grant";
@@ -120,7 +121,15 @@ async function listGrants(table: DynamoTable, tenantId: string, params: ListPara
   const grants = items
     .filter((item) => item.type === GRANT_TYPE)
     .sort((left, right) => String(left.gsi1sk).localeCompare(String(right.gsi1sk)))
-    .map((item) => readEntity<Grant>(item, GRANT_TYPE))
+    .flatMap((item) => {
+      // One damaged grant must not hide the others; it is reported for repair instead.
+      try {
+        return [readEntity<Grant>(item, GRANT_TYPE)];
+      } catch (error) {
+        reportCorruptItem(item, error);
+        return [];
+      }
+    })
     .filter((grant) => matchesFilter({ ...grant, client_id: grant.clientID }, filter));
   const page = paginate(grants, params, tenantId);
   return { grants: page.items, ...page.totals };

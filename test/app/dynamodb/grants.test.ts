@@ -189,4 +189,12 @@ describe("grants adapter", () => {
       assert.deepEqual((await grants.get(TENANT_A, "auth2|same", "app-1"))?.scope, ["a"]);
     });
   });
+
+  it("lists around a damaged grant", async () => {
+    const { data, table } = fixture();
+    await data.grants!.create(TENANT_A, { user_id: "auth2|alice", clientID: "app-1", scope: ["read"] } as never);
+    await table.put({ pk: "tenant-a#user#auth2|alice", sk: "grant#broken#", type: "grant", v: 1, tenant_id: TENANT_A, gsi1pk: "tenant-a#grant", gsi1sk: "0" } as never);
+    assert.equal((await data.grants!.list(TENANT_A)).grants.length, 1);
+    assert.equal((await data.grants!.list(TENANT_A, { q: "user_id:auth2|alice" })).grants.length, 1);
+  });
 });

@@ -184,6 +184,25 @@ describe("tenants.remove", () => {
     assert.equal(await data.tenants.remove(TENANT_A), false);
   });
 
+  it("removes damaged items and leaves items keyed into another tenant", async () => {
+    const current = fixture();
+    const { data, table } = current;
+    await data.tenants.create({ id: TENANT_A, friendly_name: TENANT_A });
+    await data.users.create(TENANT_B, { user_id: "auth2|victim", email: "victim@example.com", connection: "Username-Password-Authentication", email_verified: true } as never);
+    const listedInA = { gsi1pk: "tenant-a#user", tenant_id: TENANT_A, type: "user", v: 1 };
+    await table.put({ pk: "tenant-a#user#auth2|no-data", sk: "user", gsi1sk: "1", ...listedInA } as never);
+    await table.put({ pk: "tenant-a#user#auth2|numeric", sk: "user", gsi1sk: "2", ...listedInA, data: { user_id: "auth2|numeric", email: 7 } } as never);
+    await table.put({ pk: "tenant-b#user#auth2|victim", sk: "user-copy", gsi1sk: "3", ...listedInA, data: { user_id: "auth2|victim" } } as never);
+    const otherBefore = sortedItems((await scanTable(current)).filter((item) => String(item.pk).startsWith("tenant-b#")));
+
+    assert.equal(await data.tenants.remove(TENANT_A), true);
+
+    const after = await scanTable(current);
+    assert.deepEqual(after.filter((item) => String(item.pk).startsWith("tenant-a#")).map((item) => item.pk), []);
+    assert.deepEqual(sortedItems(after.filter((item) => String(item.pk).startsWith("tenant-b#"))), otherBefore);
+    assert.equal((await data.users.get(TENANT_B, "auth2|victim"))?.email, "victim@example.com");
+  });
+
   it("lets the client id and domain be claimed again", async () => {
     const { data } = fixture();
     await fillTenant(data, TENANT_A);
