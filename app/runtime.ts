@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Hono } from "hono";
 import { redirectAssetRoutes } from "./assets.js";
 import { withReadThroughCache } from "./cache/cached-adapter.js";
+import { withRequestMemo } from "./cache/request-memo.js";
 import { trackPendingWrites } from "./deferred/pending-writes.js";
 import { createApp } from "./create-app.js";
 import { createDynamoDbAdapter } from "./dynamodb/adapter.js";
@@ -44,7 +45,8 @@ export function createRuntime(settings: AppSettings, options: RuntimeOptions = {
   const multiRegion = settings.consistency === "eventual" && Object.keys(settings.regionEndpoints).length > 1;
   const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName });
   const tableAdapter = options.instrumentAdapter?.(rawAdapter) ?? rawAdapter;
-  const cachedAdapter = withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds });
+  const lagTolerant = multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter;
+  const cachedAdapter = withReadThroughCache(withRequestMemo(lagTolerant), { ttlSeconds: settings.cacheTtlSeconds });
   const pendingWrites = trackPendingWrites(withPatchFieldGuard(cachedAdapter));
   const dataAdapter = pendingWrites.adapters;
   const app = createApp({

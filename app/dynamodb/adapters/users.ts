@@ -1,5 +1,6 @@
 import type { CreateOptions, ListParams, Password, User, UserDataAdapter, UserInsert, WriteOptions } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
+import { memoizedRead, memoKey, primeRead } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { newId } from "../ids.js";
 import { SCHEMA_VERSION, type StoredItem } from "../item.js";
@@ -55,6 +56,9 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       // An undefined field means "not given", as in Repository.update. Spreading it would erase the stored value.
       const changes = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<User>;
       const stamped = { ...changes, updated_at: changes.updated_at ?? new Date().toISOString() };
+      // A patch that changes no key, index or lookup field, such as the last-login stamp, is one conditional UpdateItem.
+      const derived = userModel.derivedFrom ?? [];
+      if (!Object.keys(stamped).some((field) => derived.includes(field))) return users.update(tenantId, id, stamped);
       try {
         return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
       } catch (error) {
@@ -116,7 +120,7 @@ async function signInItems(table: DynamoTable, tenantId: string, userId: string)
 async function findCandidates(table: DynamoTable, users: Repository<User>, tenantId: string, filter: QueryFilter): Promise<User[]> {
   const email = requiredEquality(filter, "email");
   if (email !== undefined) {
-    return users.entities(await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() }));
+    return lookUpOnce(tenantId, "email", email, async () => users.entities(await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() })));
   }
   const userId = requiredEquality(filter, "user_id");
   if (userId !== undefined) {
@@ -126,11 +130,25 @@ async function findCandidates(table: DynamoTable, users: Repository<User>, tenan
   for (const field of USER_LOOKUP_FIELDS) {
     const value = requiredEquality(filter, field);
     if (value === undefined) continue;
-    const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
-    return users.getMany(tenantId, pointers.map((pointer) => pointer.gsi1sk as string));
+    return lookUpOnce(tenantId, field, value, async () => {
+      const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
+      return users.getMany(tenantId, pointers.map((pointer) => pointer.gsi1sk as string));
+    });
   }
   // NOTE: a search on an unindexed field reads every user of the tenant; fine for admin use, slow past ~10,000 users.
   return users.listAll(tenantId);
+}
+
+/**
+ * Runs an indexed user search at most once per request: AuthHero searches
+ * one username for each provider in turn, and each search differs only in
+ * the filter applied afterwards. The users found also answer later
+ * `users.get` calls of the same request.
+ */
+async function lookUpOnce(tenantId: string, field: string, value: string, search: () => Promise<User[]>): Promise<User[]> {
+  const found = await memoizedRead("users", memoKey("lookup", [tenantId, field, value]), search);
+  for (const user of found) primeRead("users", memoKey("get", [tenantId, user.user_id]), withIdentities(user));
+  return found;
 }
 
 function lookupItems(tenantId: string, user: User): StoredItem[] {

@@ -1,0 +1,148 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DataAdapters } from "@authhero/adapter-interfaces";
+
+/**
+ * A memo of reads that lives for one HTTP request. AuthHero reads the same
+ * login session, user or session several times while it serves one request;
+ * within the request, every read after the first is answered from the memo.
+ * A write through the memoized adapters drops the entries it could affect,
+ * before and after it runs, so the request always sees its own writes.
+ * Outside runWithRequestMemo (seeding, scripts, tests of the bare adapter)
+ * nothing is memoized.
+ *
+ * The memo never outlives its request: it is held only by the request's
+ * async context. Writes by other requests or processes while the request
+ * runs are not seen by its later reads, as if the request had read every
+ * item once at its first read.
+ */
+interface Memo {
+  /**
+   * Read results by group and key; a pending read is stored as its promise.
+   * Invalidation replaces a group's map, so a read still running when a
+   * write starts settles into the dropped map, never into the new one.
+   */
+  groups: Map<string, Map<string, Promise<unknown>>>;
+}
+
+const requestMemo = new AsyncLocalStorage<Memo>();
+
+/** Runs `serve` with a memo of its own; every adapter read inside it may be memoized. */
+export function runWithRequestMemo<T>(serve: () => T): T {
+  return requestMemo.run({ groups: new Map() }, serve);
+}
+
+/** Returns whether the caller runs inside a request with a memo. */
+export function hasRequestMemo(): boolean {
+  return requestMemo.getStore() !== undefined;
+}
+
+/** Builds the memo key of an adapter read, the same for the wrapper below and for values primed by the adapter. */
+export function memoKey(method: string, args: readonly unknown[]): string {
+  return JSON.stringify([method, ...args]);
+}
+
+/**
+ * Returns the memoized result of `key` in `group`, or runs `load` and
+ * memoizes it. Concurrent reads of one key share one load. A failed load is
+ * not memoized. Each caller gets its own copy, so mutating it cannot change
+ * what the next read returns.
+ */
+export async function memoizedRead<T>(group: string, key: string, load: () => Promise<T>): Promise<T> {
+  const memo = requestMemo.getStore();
+  if (!memo) return load();
+  const entries = entriesOf(memo, group);
+  let read = entries.get(key) as Promise<T> | undefined;
+  if (!read) {
+    const pending = load();
+    entries.set(key, pending);
+    pending.catch(() => {
+      if (entries.get(key) === pending) entries.delete(key);
+    });
+    read = pending;
+  }
+  return structuredClone(await read);
+}
+
+/** Stores `value` as the result of `key` in `group`, for a read the adapter answered as a side effect of another. */
+export function primeRead(group: string, key: string, value: unknown): void {
+  const memo = requestMemo.getStore();
+  if (!memo) return;
+  entriesOf(memo, group).set(key, Promise.resolve(structuredClone(value)));
+}
+
+/** Drops every memoized read of `group` in the current request. */
+export function invalidateGroup(group: string): void {
+  const memo = requestMemo.getStore();
+  if (!memo) return;
+  memo.groups.delete(group);
+}
+
+function entriesOf(memo: Memo, group: string): Map<string, Promise<unknown>> {
+  let entries = memo.groups.get(group);
+  if (!entries) memo.groups.set(group, (entries = new Map()));
+  return entries;
+}
+
+/**
+ * Which adapter reads the memo serves, per entity (the DataAdapters
+ * property), and the entities whose writes drop them. Every method of a
+ * listed entity that is not one of its reads counts as a write.
+ *
+ * Codes and refresh tokens are left out: their reads decide single use,
+ * so each goes to the table.
+ */
+export const MEMO_POLICY: Readonly<Record<string, { reads: readonly string[]; invalidatedBy: readonly string[] }>> = {
+  // Creating a session or refresh token extends the login session's expiry.
+  loginSessions: { reads: ["get"], invalidatedBy: ["loginSessions", "sessions", "refreshTokens"] },
+  // Removing a user removes its sessions.
+  sessions: { reads: ["get"], invalidatedBy: ["sessions", "users"] },
+  users: { reads: ["get", "list"], invalidatedBy: ["users"] },
+  passwords: { reads: ["get"], invalidatedBy: ["passwords", "users"] },
+};
+
+type AnyMethod = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * Wraps the adapters so that the reads in MEMO_POLICY are memoized per
+ * request and every write drops the memoized reads it could affect. A
+ * transaction drops every group before and after it, and reads inside it
+ * go to the table.
+ */
+export function withRequestMemo(adapters: DataAdapters): DataAdapters {
+  const source = adapters as unknown as Record<string, Record<string, unknown>>;
+  const wrapped: Record<string, unknown> = { ...adapters };
+  const entities = new Set([...Object.keys(MEMO_POLICY), ...Object.values(MEMO_POLICY).flatMap((policy) => policy.invalidatedBy)]);
+
+  for (const entity of entities) {
+    const adapter = source[entity];
+    if (!adapter) continue;
+    const reads = MEMO_POLICY[entity]?.reads ?? [];
+    const affected = Object.entries(MEMO_POLICY)
+      .filter(([, policy]) => policy.invalidatedBy.includes(entity))
+      .map(([group]) => group);
+    const methods: Record<string, unknown> = { ...adapter };
+    for (const [name, method] of Object.entries(adapter)) {
+      if (typeof method !== "function") continue;
+      const call = (method as AnyMethod).bind(adapter);
+      methods[name] = reads.includes(name) ? (...args: unknown[]) => memoizedRead(entity, memoKey(name, args), () => call(...args)) : invalidatingWrite(affected, call);
+    }
+    wrapped[entity] = methods;
+  }
+
+  wrapped.transaction = invalidatingWrite(Object.keys(MEMO_POLICY), adapters.transaction.bind(adapters) as AnyMethod);
+  return wrapped as unknown as DataAdapters;
+}
+
+function invalidatingWrite(groups: readonly string[], call: AnyMethod): AnyMethod {
+  const invalidate = () => {
+    for (const group of groups) invalidateGroup(group);
+  };
+  return async (...args) => {
+    invalidate();
+    try {
+      return await call(...args);
+    } finally {
+      invalidate();
+    }
+  };
+}
