@@ -22,13 +22,19 @@ interface Memo {
    * write starts settles into the dropped map, never into the new one.
    */
   groups: Map<string, Map<string, Promise<unknown>>>;
+  /** Writes through the memoized adapters still running in this request. */
+  writesInFlight: number;
+  /** Writes started in this request, so a write can tell whether another began after it. */
+  writesStarted: number;
+  /** Values that the running write returned (the item after the write), stored when it finishes. */
+  written: Array<{ group: string; key: string; value: unknown }>;
 }
 
 const requestMemo = new AsyncLocalStorage<Memo>();
 
 /** Runs `serve` with a memo of its own; every adapter read inside it may be memoized. */
 export function runWithRequestMemo<T>(serve: () => T): T {
-  return requestMemo.run({ groups: new Map() }, serve);
+  return requestMemo.run({ groups: new Map(), writesInFlight: 0, writesStarted: 0, written: [] }, serve);
 }
 
 /** Returns whether the caller runs inside a request with a memo. */
@@ -68,6 +74,16 @@ export function primeRead(group: string, key: string, value: unknown): void {
   const memo = requestMemo.getStore();
   if (!memo) return;
   entriesOf(memo, group).set(key, Promise.resolve(structuredClone(value)));
+}
+
+/**
+ * Records `value`, which a write returned as the item's state right after
+ * it (UpdateItem's ALL_NEW), as the result of `key` in `group`. It is
+ * stored when the write finishes, but only if no other write of this
+ * request ran beside it, because that write could change the same item.
+ */
+export function primeAfterWrite(group: string, key: string, value: unknown): void {
+  requestMemo.getStore()?.written.push({ group, key, value: structuredClone(value) });
 }
 
 /** Drops every memoized read of `group` in the current request. */
@@ -138,11 +154,23 @@ function invalidatingWrite(groups: readonly string[], call: AnyMethod): AnyMetho
     for (const group of groups) invalidateGroup(group);
   };
   return async (...args) => {
+    const memo = requestMemo.getStore();
+    if (!memo) return call(...args);
+    const alone = memo.writesInFlight === 0;
+    const serial = ++memo.writesStarted;
+    memo.writesInFlight++;
+    memo.written = [];
     invalidate();
     try {
       return await call(...args);
     } finally {
+      memo.writesInFlight--;
       invalidate();
+      // Only a write that ran with no other write beside it knows the item's state after it.
+      if (alone && memo.writesStarted === serial) {
+        for (const { group, key, value } of memo.written) entriesOf(memo, group).set(key, Promise.resolve(value));
+      }
+      if (memo.writesInFlight === 0) memo.written = [];
     }
   };
 }

@@ -1,22 +1,64 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
+import { memoKey, primeAfterWrite } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { AdapterError } from "../errors.js";
 import { ttlFromIso } from "../item.js";
 import { loginSessionModel } from "../keys.js";
-import { BUMP_REVISION, Repository } from "../repository.js";
+import { BUMP_REVISION, nowSeconds, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 
 export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAdapter {
   const loginSessions = new Repository<LoginSession>(table, loginSessionModel);
   return {
     create: async (tenantId, insert) => loginSessions.create(tenantId, stampNew<LoginSession>(insert, "id", undefined)),
-    update: (tenantId, id, patch) => {
+    update: async (tenantId, id, patch) => {
       const { id: _ignored, ...rest } = patch;
-      return loginSessions.update(tenantId, id, rest);
+      return updateInPlace(table, loginSessions, tenantId, id, rest);
     },
     get: (tenantId, id) => loginSessions.get(tenantId, id, { consistent: true }),
     remove: (tenantId, id) => loginSessions.remove(tenantId, id),
   };
+}
+
+/**
+ * Applies a patch to a live login session with one UpdateItem, its TTL
+ * included: a login session has no index keys, so a new `expires_at`
+ * needs no read and rewrite. The item after the update answers the
+ * request's next read of it.
+ */
+async function updateInPlace(table: DynamoTable, loginSessions: Repository<LoginSession>, tenantId: string, id: string, patch: Partial<LoginSession>): Promise<boolean> {
+  const changes = Object.entries(patch).filter(([, value]) => value !== undefined);
+  if (changes.length === 0) return (await loginSessions.get(tenantId, id, { consistent: true })) !== null;
+  if (!changes.some(([field]) => field === "updated_at")) changes.push(["updated_at", new Date().toISOString()]);
+
+  const names: Record<string, string> = { "#data": "data" };
+  const values: Record<string, unknown> = { ":now": nowSeconds(), ...BUMP_REVISION.values };
+  const sets = changes.map(([field, value], index) => {
+    names[`#f${index}`] = field;
+    values[`:v${index}`] = value;
+    return `#data.#f${index} = :v${index}`;
+  });
+  sets.push(BUMP_REVISION.clause);
+  let remove = "";
+  if ("expires_at" in patch && patch.expires_at !== undefined) {
+    const ttl = loginSessionModel.expiresAt?.(patch as LoginSession);
+    if (ttl === undefined) remove = " REMOVE expiresAt";
+    else {
+      sets.push("expiresAt = :ttl");
+      values[":ttl"] = ttl;
+    }
+  }
+
+  const result = await table.update({
+    Key: loginSessionModel.key(tenantId, id),
+    UpdateExpression: `SET ${sets.join(", ")}${remove}`,
+    ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ReturnValues: "ALL_NEW",
+  });
+  if (result.applied && result.attributes) primeAfterWrite("loginSessions", memoKey("get", [tenantId, id]), loginSessions.fromItem(result.attributes));
+  return result.applied;
 }
 
 /**
