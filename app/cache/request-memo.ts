@@ -28,13 +28,41 @@ interface Memo {
   writesStarted: number;
   /** Values that the running write returned (the item after the write), stored when it finishes. */
   written: Array<{ group: string; key: string; value: unknown }>;
+  /** State that adapters keep for the rest of the request, by key. */
+  locals: Map<symbol, unknown>;
+  /** Work that must finish before the response is returned, run in order. */
+  beforeResponse: Array<() => Promise<void>>;
 }
 
 const requestMemo = new AsyncLocalStorage<Memo>();
 
-/** Runs `serve` with a memo of its own; every adapter read inside it may be memoized. */
-export function runWithRequestMemo<T>(serve: () => T): T {
-  return requestMemo.run({ groups: new Map(), writesInFlight: 0, writesStarted: 0, written: [] }, serve);
+/**
+ * Runs `serve` with a memo of its own; every adapter read inside it may be
+ * memoized. Work registered with runBeforeResponse finishes before the
+ * returned promise resolves, even when `serve` fails.
+ */
+export async function runWithRequestMemo<T>(serve: () => Promise<T>): Promise<T> {
+  const memo: Memo = { groups: new Map(), writesInFlight: 0, writesStarted: 0, written: [], locals: new Map(), beforeResponse: [] };
+  return requestMemo.run(memo, async () => {
+    try {
+      return await serve();
+    } finally {
+      for (let task = memo.beforeResponse.shift(); task; task = memo.beforeResponse.shift()) await task();
+    }
+  });
+}
+
+/** Returns the request's state under `key`, created on first use, or undefined outside a request. */
+export function requestLocal<T>(key: symbol, create: () => T): T | undefined {
+  const memo = requestMemo.getStore();
+  if (!memo) return undefined;
+  if (!memo.locals.has(key)) memo.locals.set(key, create());
+  return memo.locals.get(key) as T;
+}
+
+/** Registers `task` to finish before the current request's response is returned; outside a request it is not run. */
+export function runBeforeResponse(task: () => Promise<void>): void {
+  requestMemo.getStore()?.beforeResponse.push(task);
 }
 
 /** Returns whether the caller runs inside a request with a memo. */
@@ -116,6 +144,15 @@ export const MEMO_POLICY: Readonly<Record<string, { reads: readonly string[]; in
   passwords: { reads: ["get"], invalidatedBy: ["passwords", "users"] },
 };
 
+/** Reads of the entities above that go to the table every time; they invalidate nothing, as every read. */
+const UNMEMOIZED_READS: Readonly<Record<string, readonly string[]>> = {
+  loginSessions: [],
+  sessions: ["list"],
+  users: [],
+  passwords: ["list"],
+  refreshTokens: ["get", "getByLookup", "list"],
+};
+
 type AnyMethod = (...args: unknown[]) => Promise<unknown>;
 
 /**
@@ -140,7 +177,9 @@ export function withRequestMemo(adapters: DataAdapters): DataAdapters {
     for (const [name, method] of Object.entries(adapter)) {
       if (typeof method !== "function") continue;
       const call = (method as AnyMethod).bind(adapter);
-      methods[name] = reads.includes(name) ? (...args: unknown[]) => memoizedRead(entity, memoKey(name, args), () => call(...args)) : invalidatingWrite(affected, call);
+      if (reads.includes(name)) methods[name] = (...args: unknown[]) => memoizedRead(entity, memoKey(name, args), () => call(...args));
+      else if (UNMEMOIZED_READS[entity]?.includes(name)) methods[name] = call;
+      else methods[name] = invalidatingWrite(affected, call);
     }
     wrapped[entity] = methods;
   }

@@ -1,5 +1,5 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
-import { memoKey, primeAfterWrite } from "../../cache/request-memo.js";
+import { memoKey, primeAfterWrite, requestLocal } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { AdapterError } from "../errors.js";
 import { ttlFromIso } from "../item.js";
@@ -15,7 +15,11 @@ export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAda
       const { id: _ignored, ...rest } = patch;
       return updateInPlace(table, loginSessions, tenantId, id, rest);
     },
-    get: (tenantId, id) => loginSessions.get(tenantId, id, { consistent: true }),
+    get: async (tenantId, id) => {
+      const loginSession = await loginSessions.get(tenantId, id, { consistent: true });
+      if (loginSession) rememberSessionOf(loginSession);
+      return loginSession;
+    },
     remove: (tenantId, id) => loginSessions.remove(tenantId, id),
   };
 }
@@ -57,8 +61,24 @@ async function updateInPlace(table: DynamoTable, loginSessions: Repository<Login
     ExpressionAttributeValues: values,
     ReturnValues: "ALL_NEW",
   });
-  if (result.applied && result.attributes) primeAfterWrite("loginSessions", memoKey("get", [tenantId, id]), loginSessions.fromItem(result.attributes));
+  if (result.applied && result.attributes) {
+    const updated = loginSessions.fromItem(result.attributes);
+    rememberSessionOf(updated);
+    primeAfterWrite("loginSessions", memoKey("get", [tenantId, id]), updated);
+  }
   return result.applied;
+}
+
+const SESSIONS_OF_LOGIN_SESSIONS = Symbol("sessions of login sessions");
+
+/** Notes, for the rest of the request, which session a login session read or written in it pointed to. */
+export function rememberSessionOf(loginSession: Pick<LoginSession, "id" | "session_id">): void {
+  if (loginSession.session_id) requestLocal(SESSIONS_OF_LOGIN_SESSIONS, () => new Map<string, string>())?.set(loginSession.id, loginSession.session_id);
+}
+
+/** Returns the session a login session pointed to when this request last read or wrote it; a hint that may be stale. */
+export function rememberedSessionOf(loginId: string): string | undefined {
+  return requestLocal(SESSIONS_OF_LOGIN_SESSIONS, () => new Map<string, string>())?.get(loginId);
 }
 
 /**

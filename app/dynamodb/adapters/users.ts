@@ -183,7 +183,7 @@ function putIfAbsent(item: StoredItem): TransactItem {
 }
 
 /** Adds the primary identity, which AuthHero's management API expects on every user. */
-function withIdentities(user: User): User {
+export function withIdentities(user: User): User {
   if (user.identities && user.identities.length > 0) return user;
   const [, ...rest] = user.user_id.split("|");
   return {
