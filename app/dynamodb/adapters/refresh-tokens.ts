@@ -1,6 +1,6 @@
 import type { RefreshToken, RefreshTokensAdapter } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
-import { hasRequestMemo, requestLocal, runBeforeResponse } from "../../cache/request-memo.js";
+import { requestLocal, runBeforeResponse } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { concurrentChange, conflict } from "../errors.js";
 import { composeKey, isExpired, SCHEMA_VERSION } from "../item.js";
@@ -8,7 +8,7 @@ import { loginSessionRefreshTokenPointer, refreshTokenModel } from "../keys.js";
 import { BUMP_REVISION, liveFilter, nowSeconds, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 import { extendLoginSession, latestExpiry } from "./login-sessions.js";
-import { readTokenWithRelated, SESSION_HINT, sessionHintFor } from "./refresh-token-reads.js";
+import { readTokenWithRelated, SESSION_HINT, sessionHintFor } from "./sign-in-reads.js";
 
 /** A rotation's successor, created by AuthHero just before it records the rotation, and written together with it. */
 interface PendingSuccessor {
@@ -151,7 +151,7 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
       const indexed = items.find((item) => item.type === refreshTokenModel.type);
       if (!indexed) return null;
       // Index reads are eventually consistent; re-read the item so rotation state is current.
-      const item = await readTokenWithRelated(table, tenantId, indexed, hasRequestMemo());
+      const item = await readTokenWithRelated(table, tenantId, indexed);
       if (!item || item.type !== refreshTokenModel.type || isExpired(item)) return null;
       const token = tokens.fromItem(item);
       rotationState()?.families.add(token.family_id ?? token.id);
