@@ -4,6 +4,7 @@ import type { Hono } from "hono";
 import { redirectAssetRoutes } from "./assets.js";
 import { withReadThroughCache } from "./cache/cached-adapter.js";
 import { withRequestMemo } from "./cache/request-memo.js";
+import { withCachedRoleDefinitions } from "./cache/user-roles.js";
 import { trackPendingWrites } from "./deferred/pending-writes.js";
 import { createApp } from "./create-app.js";
 import { createDynamoDbAdapter } from "./dynamodb/adapter.js";
@@ -47,7 +48,9 @@ export function createRuntime(settings: AppSettings, options: RuntimeOptions = {
   const tableAdapter = options.instrumentAdapter?.(rawAdapter) ?? rawAdapter;
   const lagTolerant = multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter;
   const cachedAdapter = withReadThroughCache(withRequestMemo(lagTolerant), { ttlSeconds: settings.cacheTtlSeconds });
-  const pendingWrites = trackPendingWrites(withPatchFieldGuard(cachedAdapter));
+  // Without a cache, one BatchGetItem of a user's roles beats a GetItem per role.
+  const withRoles = settings.cacheTtlSeconds > 0 ? withCachedRoleDefinitions(cachedAdapter) : cachedAdapter;
+  const pendingWrites = trackPendingWrites(withPatchFieldGuard(withRoles));
   const dataAdapter = pendingWrites.adapters;
   const app = createApp({
     dataAdapter,

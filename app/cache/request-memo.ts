@@ -142,6 +142,8 @@ export const MEMO_POLICY: Readonly<Record<string, { reads: readonly string[]; in
   sessions: { reads: ["get"], invalidatedBy: ["sessions", "users"] },
   users: { reads: ["get", "list"], invalidatedBy: ["users"] },
   passwords: { reads: ["get"], invalidatedBy: ["passwords", "users"] },
+  // The user-roles adapter memoizes a user's role assignments itself; users.list primes them.
+  userRoles: { reads: [], invalidatedBy: ["userRoles", "users"] },
 };
 
 /** Reads of the entities above that go to the table every time; they invalidate nothing, as every read. */
@@ -151,6 +153,7 @@ const UNMEMOIZED_READS: Readonly<Record<string, readonly string[]>> = {
   users: [],
   passwords: ["list"],
   refreshTokens: ["get", "getByLookup", "list"],
+  userRoles: ["list", "listUsers", "listRoleIds"],
 };
 
 type AnyMethod = (...args: unknown[]) => Promise<unknown>;

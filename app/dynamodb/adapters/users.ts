@@ -1,15 +1,16 @@
 import type { CreateOptions, ListParams, Password, User, UserDataAdapter, UserInsert, WriteOptions } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
-import { memoizedRead, memoKey, primeRead } from "../../cache/request-memo.js";
+import { hasRequestMemo, memoizedRead, memoKey, primeRead } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { newId } from "../ids.js";
 import { SCHEMA_VERSION, type StoredItem } from "../item.js";
-import { loginSessionRefreshTokenPointer, refreshTokenModel, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userModel, userPartition } from "../keys.js";
+import { loginSessionRefreshTokenPointer, refreshTokenModel, userRoleAnyScopePrefix, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userModel, userPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
 import { liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
-import { passwordWrites } from "./passwords.js";
+import { currentPassword, passwordWrites } from "./passwords.js";
+import { userRoleLinksKey } from "./user-roles.js";
 
 const USER_EXISTS = "User already exists";
 
@@ -132,7 +133,8 @@ async function findCandidates(table: DynamoTable, users: Repository<User>, tenan
     if (value === undefined) continue;
     return lookUpOnce(tenantId, field, value, async () => {
       const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
-      return users.getMany(tenantId, pointers.map((pointer) => pointer.gsi1sk as string));
+      const ids = pointers.map((pointer) => pointer.gsi1sk as string);
+      return ids.length === 1 && hasRequestMemo() ? readUserPartition(table, users, tenantId, ids[0]!) : users.getMany(tenantId, ids);
     });
   }
   // NOTE: a search on an unindexed field reads every user of the tenant; fine for admin use, slow past ~10,000 users.
@@ -149,6 +151,20 @@ async function lookUpOnce(tenantId: string, field: string, value: string, search
   const found = await memoizedRead("users", memoKey("lookup", [tenantId, field, value]), search);
   for (const user of found) primeRead("users", memoKey("get", [tenantId, user.user_id]), withIdentities(user));
   return found;
+}
+
+/**
+ * Reads a user's whole partition in one Query: the user, its passwords and
+ * its role and permission assignments. Signing in reads the current
+ * password and the roles next, and the request memo answers both. The
+ * partition grows with the user's own password history and assignments,
+ * not with the number of users.
+ */
+async function readUserPartition(table: DynamoTable, users: Repository<User>, tenantId: string, userId: string): Promise<User[]> {
+  const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId) });
+  primeRead("passwords", memoKey("get", [tenantId, userId]), currentPassword(items));
+  primeRead("userRoles", userRoleLinksKey(tenantId, userId), items.filter((item) => item.sk.startsWith(userRoleAnyScopePrefix())));
+  return users.entities(items.filter((item) => item.sk === userModel.key(tenantId, userId).sk));
 }
 
 function lookupItems(tenantId: string, user: User): StoredItem[] {
