@@ -53,7 +53,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   // After one DynamoDB call of a request finds the service unavailable the
   // rest fail at once, so an outage fails the request in under 3 seconds
   // however many calls AuthHero makes. Repeated reads of one item within
-  // the request are answered from its memo.
+  // the request return the result memoized at the first.
   app.use("*", (_c, next) => runAsRequest(() => runWithRequestMemo(next)));
 
   app.get("/health", async (c) => {

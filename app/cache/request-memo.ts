@@ -3,8 +3,8 @@ import type { DataAdapters } from "@authhero/adapter-interfaces";
 
 /**
  * A memo of reads that lives for one HTTP request. AuthHero reads the same
- * login session, user or session several times while it serves one request;
- * within the request, every read after the first is answered from the memo.
+ * login session, user or session several times while it serves one request,
+ * so within the request every read after the first returns the memoized result.
  * A write through the memoized adapters drops the entries it could affect,
  * before and after it runs, so the request always sees its own writes.
  * Outside runWithRequestMemo (seeding, scripts, tests of the bare adapter)
@@ -128,7 +128,7 @@ function entriesOf(memo: Memo, group: string): Map<string, Promise<unknown>> {
 }
 
 /**
- * Which adapter reads the memo serves, per entity (the DataAdapters
+ * The adapter reads the memo serves, per entity (the DataAdapters
  * property), and the entities whose writes drop them. Every method of a
  * listed entity that is not one of its reads counts as a write.
  *
@@ -146,7 +146,7 @@ export const MEMO_POLICY: Readonly<Record<string, { reads: readonly string[]; in
   userRoles: { reads: [], invalidatedBy: ["userRoles", "users"] },
 };
 
-/** Reads of the entities above that go to the table every time; they invalidate nothing, as every read. */
+/** Reads of the entities above that go to the table every time. Like every read, they drop nothing. */
 const UNMEMOIZED_READS: Readonly<Record<string, readonly string[]>> = {
   loginSessions: [],
   sessions: ["list"],
@@ -208,7 +208,7 @@ function invalidatingWrite(groups: readonly string[], call: AnyMethod): AnyMetho
     } finally {
       memo.writesInFlight--;
       invalidate();
-      // Only a write that ran with no other write beside it knows the item's state after it.
+      // Only the result of a write that ran with no other write beside it is the item's current state.
       if (alone && memo.writesStarted === serial) {
         for (const { group, key, value } of memo.written) entriesOf(memo, group).set(key, Promise.resolve(value));
       }

@@ -6,9 +6,9 @@ type ListRoleIds = (tenantId: string, userId: string, organizationId?: string) =
  * Reads a user's roles as the assignments from the table and each role's
  * definition through `roles.get` of the given (cached) adapters, in place
  * of a BatchGetItem of the roles on every call. Assignments are never
- * cached, so revoking a role from a user takes effect on the next request;
- * a role's own name or description can be up to the cache lifetime old,
- * as every cached roles.get is. Adapters without `listRoleIds` are
+ * cached, so revoking a role from a user takes effect on the next request.
+ * A role's own name or description can be up to the cache lifetime old, as
+ * every cached roles.get is. Adapters without `listRoleIds` are
  * returned unchanged.
  */
 export function withCachedRoleDefinitions(adapters: DataAdapters): DataAdapters {

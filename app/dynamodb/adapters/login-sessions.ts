@@ -27,8 +27,8 @@ export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAda
 /**
  * Applies a patch to a live login session with one UpdateItem, its TTL
  * included: a login session has no index keys, so a new `expires_at`
- * needs no read and rewrite. The item after the update answers the
- * request's next read of it.
+ * needs no read and rewrite. The request's next read of it returns the
+ * item as the update left it.
  */
 async function updateInPlace(table: DynamoTable, loginSessions: Repository<LoginSession>, tenantId: string, id: string, patch: Partial<LoginSession>): Promise<boolean> {
   const changes = Object.entries(patch).filter(([, value]) => value !== undefined);

@@ -59,9 +59,14 @@ async function passwordItems(table: DynamoTable, tenantId: string, userId: strin
 export function currentPassword(items: StoredItem[]): Password | null {
   const passwords = items.filter((item) => item.type === PASSWORD_TYPE && item.sk.startsWith("password#"));
   // Sort keys start with the creation time, so the newest sorts last, as DynamoDB orders them.
-  const newestFirst = passwords.sort((left, right) => (left.sk < right.sk ? 1 : left.sk > right.sk ? -1 : 0));
+  const newestFirst = passwords.sort(compareSortKeysDescending);
   const current = newestFirst.find(isCurrent);
   return current ? readEntity<Password>(current, PASSWORD_TYPE) : null;
+}
+
+function compareSortKeysDescending(left: StoredItem, right: StoredItem): number {
+  if (left.sk === right.sk) return 0;
+  return left.sk < right.sk ? 1 : -1;
 }
 
 function isCurrent(item: StoredItem): boolean {

@@ -100,7 +100,7 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
     if (current && patch.family_id !== undefined && current.family_id !== patch.family_id) return rotateByRewrite(tenantId, id, patch, successor);
     if (current && successor) throw conflict(`A refresh token with id \`${successor.token.id}\` already exists.`);
     if (current) throw concurrentChange(`Rotating refresh token \`${id}\` raced with another write; retry the request.`);
-    // As before this change: a rotation of a token that expired or was removed meanwhile still issues its successor.
+    // A token that expired or was removed since AuthHero read it still gets its successor, so the client's new token works.
     if (successor) await table.transactWrite(successor.writes, `A refresh token with id \`${successor.token.id}\` already exists.`);
     return false;
   };

@@ -9,7 +9,7 @@ import { withIdentities } from "./users.js";
 /**
  * An item attribute of codes and refresh tokens, outside their data,
  * naming the session of their login session when they were issued. It only chooses which
- * session to read ahead; a stale value costs one read, never a wrong answer.
+ * session to read ahead, so a stale value costs one read, never a wrong result.
  */
 export const SESSION_HINT = "sessionHint";
 
@@ -21,7 +21,7 @@ interface RelatedIds {
   sessionId?: unknown;
 }
 
-/** Returns the keys of the related items and, for each, how a found item answers the matching adapter read. */
+/** Returns the keys of the related items and, for each, how a found item primes the matching adapter read. */
 function relatedReads(tenantId: string, ids: RelatedIds): Array<{ key: ItemKey; prime: (item: StoredItem) => void }> {
   const related: Array<{ key: ItemKey; prime: (item: StoredItem) => void }> = [];
   const { userId, loginId, sessionId } = ids;
@@ -70,7 +70,7 @@ function keyId(key: ItemKey): string {
  * consistent so that its rotation and revocation state is current. In a
  * request with a memo, the same BatchGetItem also reads the token's user,
  * login session and (from SESSION_HINT) session, which the refresh grant
- * reads next; they answer those reads from the memo. The ids come from the
+ * reads next, and the memo returns them to those reads. The ids come from the
  * index's copy of the token, and a token's user and login session never
  * change.
  */
@@ -85,7 +85,7 @@ export async function readTokenWithRelated(table: DynamoTable, tenantId: string,
 /**
  * Reads the user, login session and session of an authorization code the
  * token endpoint is about to redeem, in one BatchGetItem, so that
- * AuthHero's next reads of them are answered from the request memo. Does
+ * AuthHero's next reads of them return the memoized items. Does
  * nothing outside a request.
  */
 export async function readAheadForCode(table: DynamoTable, tenantId: string, code: StoredItem): Promise<void> {

@@ -13,7 +13,7 @@ export interface UserRolesWithIds extends UserRolesAdapter {
   listRoleIds(tenantId: string, userId: string, organizationId?: string): Promise<string[]>;
 }
 
-/** The request memo key of a user's role assignments, which users.list also primes. */
+/** Builds the request memo key of a user's role assignments, which users.list also primes. */
 export function userRoleLinksKey(tenantId: string, userId: string): string {
   return memoKey("links", [tenantId, userId]);
 }

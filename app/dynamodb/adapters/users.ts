@@ -142,10 +142,10 @@ async function findCandidates(table: DynamoTable, users: Repository<User>, tenan
 }
 
 /**
- * Runs an indexed user search at most once per request: AuthHero searches
- * one username for each provider in turn, and each search differs only in
- * the filter applied afterwards. The users found also answer later
- * `users.get` calls of the same request.
+ * Runs an indexed user search once per request, because AuthHero searches
+ * one username for each provider in turn and the searches differ only in
+ * the filter applied afterwards. Later `users.get` calls of the request
+ * return the users found. Outside a request the search runs every time.
  */
 async function lookUpOnce(tenantId: string, field: string, value: string, search: () => Promise<User[]>): Promise<User[]> {
   const found = await memoizedRead("users", memoKey("lookup", [tenantId, field, value]), search);
@@ -156,7 +156,7 @@ async function lookUpOnce(tenantId: string, field: string, value: string, search
 /**
  * Reads a user's whole partition in one Query: the user, its passwords and
  * its role and permission assignments. Signing in reads the current
- * password and the roles next, and the request memo answers both. The
+ * password and the roles next, and both come from the request memo. The
  * partition grows with the user's own password history and assignments,
  * not with the number of users.
  */
