@@ -32,6 +32,8 @@ interface Memo {
   locals: Map<symbol, unknown>;
   /** Work that must finish before the response is returned, run in order. */
   beforeResponse: Array<() => Promise<void>>;
+  /** Set once the request has started running beforeResponse. */
+  responding: boolean;
 }
 
 const requestMemo = new AsyncLocalStorage<Memo>();
@@ -42,11 +44,12 @@ const requestMemo = new AsyncLocalStorage<Memo>();
  * returned promise resolves, even when `serve` fails.
  */
 export async function runWithRequestMemo<T>(serve: () => Promise<T>): Promise<T> {
-  const memo: Memo = { groups: new Map(), writesInFlight: 0, writesStarted: 0, written: [], locals: new Map(), beforeResponse: [] };
+  const memo: Memo = { groups: new Map(), writesInFlight: 0, writesStarted: 0, written: [], locals: new Map(), beforeResponse: [], responding: false };
   return requestMemo.run(memo, async () => {
     try {
       return await serve();
     } finally {
+      memo.responding = true;
       for (let task = memo.beforeResponse.shift(); task; task = memo.beforeResponse.shift()) await task();
     }
   });
@@ -60,9 +63,17 @@ export function requestLocal<T>(key: symbol, create: () => T): T | undefined {
   return memo.locals.get(key) as T;
 }
 
-/** Registers `task` to finish before the current request's response is returned; outside a request it is not run. */
-export function runBeforeResponse(task: () => Promise<void>): void {
-  requestMemo.getStore()?.beforeResponse.push(task);
+/**
+ * Registers `task` to finish before the current request's response is
+ * returned. Returns false, and registers nothing, outside a request or once
+ * the request has started running these tasks, such as in work AuthHero
+ * defers until after the response.
+ */
+export function runBeforeResponse(task: () => Promise<void>): boolean {
+  const memo = requestMemo.getStore();
+  if (!memo || memo.responding) return false;
+  memo.beforeResponse.push(task);
+  return true;
 }
 
 /** Returns whether the caller runs inside a request with a memo. */
@@ -97,11 +108,24 @@ export async function memoizedRead<T>(group: string, key: string, load: () => Pr
   return structuredClone(await read);
 }
 
-/** Stores `value` as the result of `key` in `group`, for a read the adapter answered as a side effect of another. */
-export function primeRead(group: string, key: string, value: unknown): void {
+/** Stores a value as the result of a read that the adapter made as a side effect of another read. */
+export type Primer = (group: string, key: string, value: unknown) => void;
+
+/**
+ * Returns a Primer for the results of a read about to start. It stores
+ * values only if no write of this request ran while the read did, because
+ * the read could have returned the item's state from before that write.
+ * Outside a request it stores nothing.
+ */
+export function startPriming(): Primer {
   const memo = requestMemo.getStore();
-  if (!memo) return;
-  entriesOf(memo, group).set(key, Promise.resolve(structuredClone(value)));
+  if (!memo) return () => {};
+  const clean = memo.writesInFlight === 0;
+  const started = memo.writesStarted;
+  return (group, key, value) => {
+    if (!clean || memo.writesStarted !== started) return;
+    entriesOf(memo, group).set(key, Promise.resolve(structuredClone(value)));
+  };
 }
 
 /**

@@ -22,6 +22,8 @@ interface RotationState {
   families: Set<string>;
   /** Successors not yet written, by token id. */
   successors: Map<string, PendingSuccessor>;
+  /** Whether writePendingSuccessors runs before this request's response. */
+  flushRegistered: boolean;
 }
 
 const ROTATION_STATE = Symbol("refresh token rotation");
@@ -53,7 +55,7 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
     return count;
   };
 
-  const rotationState = () => requestLocal<RotationState>(ROTATION_STATE, () => ({ families: new Set(), successors: new Map() }));
+  const rotationState = () => requestLocal<RotationState>(ROTATION_STATE, () => ({ families: new Set(), successors: new Map(), flushRegistered: false }));
 
   /** Writes every successor still pending in this request, so no read or write can miss one. */
   const writePendingSuccessors = async () => {
@@ -129,8 +131,9 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
 
       // A successor of a token this request found is held back until AuthHero records the rotation, then written with it.
       const state = rotationState();
-      if (state && token.family_id && state.families.has(token.family_id)) {
-        if (state.successors.size === 0) runBeforeResponse(writePendingSuccessors);
+      const holdBack = state !== undefined && token.family_id !== undefined && state.families.has(token.family_id) && (state.flushRegistered || runBeforeResponse(writePendingSuccessors));
+      if (holdBack) {
+        state.flushRegistered = true;
         state.successors.set(token.id, { tenantId, token, writes });
       } else {
         await table.transactWrite(writes, `A refresh token with id \`${token.id}\` already exists.`);

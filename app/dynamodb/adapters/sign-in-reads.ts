@@ -1,5 +1,5 @@
 import type { LoginSession, RefreshToken, User } from "@authhero/adapter-interfaces";
-import { hasRequestMemo, memoKey, primeRead } from "../../cache/request-memo.js";
+import { hasRequestMemo, memoKey, startPriming, type Primer } from "../../cache/request-memo.js";
 import { isExpired, readEntity, type ItemKey, type StoredItem } from "../item.js";
 import { loginSessionModel, sessionModel, userModel } from "../keys.js";
 import type { DynamoTable } from "../table.js";
@@ -22,7 +22,7 @@ interface RelatedIds {
 }
 
 /** Returns the keys of the related items and, for each, how a found item primes the matching adapter read. */
-function relatedReads(tenantId: string, ids: RelatedIds): Array<{ key: ItemKey; prime: (item: StoredItem) => void }> {
+function relatedReads(tenantId: string, ids: RelatedIds, primeRead: Primer): Array<{ key: ItemKey; prime: (item: StoredItem) => void }> {
   const related: Array<{ key: ItemKey; prime: (item: StoredItem) => void }> = [];
   const { userId, loginId, sessionId } = ids;
   if (userId) {
@@ -51,7 +51,7 @@ function relatedReads(tenantId: string, ids: RelatedIds): Array<{ key: ItemKey; 
  * miss goes through the adapter's own read, with its replica-lag retries.
  */
 async function readWithRelated(table: DynamoTable, tenantId: string, keys: ItemKey[], ids: RelatedIds): Promise<Map<string, StoredItem>> {
-  const related = relatedReads(tenantId, ids);
+  const related = relatedReads(tenantId, ids, startPriming());
   const items = await table.batchGet([...keys, ...related.map(({ key }) => key)], { consistent: true });
   const byKey = new Map(items.map((item) => [keyId(item), item]));
   for (const { key, prime } of related) {

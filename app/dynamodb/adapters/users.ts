@@ -1,6 +1,6 @@
 import type { CreateOptions, ListParams, Password, User, UserDataAdapter, UserInsert, WriteOptions } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
-import { hasRequestMemo, memoizedRead, memoKey, primeRead } from "../../cache/request-memo.js";
+import { hasRequestMemo, memoizedRead, memoKey, startPriming } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { newId } from "../ids.js";
 import { SCHEMA_VERSION, type StoredItem } from "../item.js";
@@ -148,8 +148,9 @@ async function findCandidates(table: DynamoTable, users: Repository<User>, tenan
  * return the users found. Outside a request the search runs every time.
  */
 async function lookUpOnce(tenantId: string, field: string, value: string, search: () => Promise<User[]>): Promise<User[]> {
+  const prime = startPriming();
   const found = await memoizedRead("users", memoKey("lookup", [tenantId, field, value]), search);
-  for (const user of found) primeRead("users", memoKey("get", [tenantId, user.user_id]), withIdentities(user));
+  for (const user of found) prime("users", memoKey("get", [tenantId, user.user_id]), withIdentities(user));
   return found;
 }
 
@@ -161,9 +162,10 @@ async function lookUpOnce(tenantId: string, field: string, value: string, search
  * not with the number of users.
  */
 async function readUserPartition(table: DynamoTable, users: Repository<User>, tenantId: string, userId: string): Promise<User[]> {
+  const prime = startPriming();
   const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId) });
-  primeRead("passwords", memoKey("get", [tenantId, userId]), currentPassword(items));
-  primeRead("userRoles", userRoleLinksKey(tenantId, userId), items.filter((item) => item.sk.startsWith(userRoleAnyScopePrefix())));
+  prime("passwords", memoKey("get", [tenantId, userId]), currentPassword(items));
+  prime("userRoles", userRoleLinksKey(tenantId, userId), items.filter((item) => item.sk.startsWith(userRoleAnyScopePrefix())));
   return users.entities(items.filter((item) => item.sk === userModel.key(tenantId, userId).sk));
 }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { DataAdapters, UserInsert } from "@authhero/adapter-interfaces";
 import { primeAfterWrite, runWithRequestMemo, withRequestMemo } from "../../../app/cache/request-memo.js";
 import { createAdapterFixture, type AdapterFixture } from "../../support/adapter-fixture.js";
-import { gateCommands, isoIn, loginSessionInsert } from "../dynamodb/helpers.js";
+import { isoIn, loginSessionInsert } from "../dynamodb/helpers.js";
 
 const TENANT = "tenant-a";
 const DATABASE = "Username-Password-Authentication";
@@ -12,6 +12,28 @@ async function commandsDuring(fixture: AdapterFixture, fn: () => Promise<unknown
   const before = fixture.commands.length;
   await fn();
   return fixture.commands.length - before;
+}
+
+/** Holds the response of the first command that `matches` until `release` is called. */
+function holdResponses(fixture: AdapterFixture, matches: (commandName: string, input: string) => boolean): { arrived: Promise<void>; release: () => void } {
+  let signalArrived: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => (signalArrived = resolve));
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let remaining = 1;
+  fixture.table.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (remaining > 0 && matches(String(context.commandName), JSON.stringify(args.input))) {
+        remaining--;
+        signalArrived();
+        await released;
+      }
+      return result;
+    },
+    { step: "initialize", name: "testHoldResponses" },
+  );
+  return { arrived, release };
 }
 
 describe("request memo on the DynamoDB adapter", () => {
@@ -98,16 +120,17 @@ describe("request memo on the DynamoDB adapter", () => {
   it("drops a write's result when another write ran beside it", async () => {
     const login = await memoized.loginSessions.create(TENANT, loginSessionInsert());
     const state = await runWithRequestMemo(async () => {
-      const gate = gateCommands(fixture, (name) => name === "UpdateItemCommand");
+      // The first update is applied, but its result arrives only after the second update.
+      const held = holdResponses(fixture, (name) => name === "UpdateItemCommand");
       const first = memoized.loginSessions.update(TENANT, login.id, { state: "first" } as never);
-      await gate.held();
-      const second = memoized.loginSessions.update(TENANT, login.id, { state: "second" } as never);
-      gate.release();
-      await Promise.all([first, second]);
+      await held.arrived;
+      await memoized.loginSessions.update(TENANT, login.id, { state: "second" } as never);
+      held.release();
+      await first;
       return (await memoized.loginSessions.get(TENANT, login.id))?.state;
     });
-    const stored = await fixture.data.loginSessions.get(TENANT, login.id);
-    assert.equal(state, stored?.state);
+    assert.equal(state, "second");
+    assert.equal((await fixture.data.loginSessions.get(TENANT, login.id))?.state, "second");
   });
 
   it("drops reads of other entities that the write changes", async () => {
@@ -192,6 +215,21 @@ describe("request memo on the DynamoDB adapter", () => {
         });
       });
       assert.equal(sent, 0);
+    });
+
+    it("primes nothing from a read that raced a write", async () => {
+      await memoized.users.create(TENANT, insert);
+      const name = await runWithRequestMemo(async () => {
+        // The query of the user's partition reads the user before the update, and its response arrives after it.
+        const held = holdResponses(fixture, (commandName, input) => commandName === "QueryCommand" && !input.includes("gsi1"));
+        const searching = memoized.users.list(TENANT, { q: "username:alice provider:auth2" });
+        await held.arrived;
+        await memoized.users.update(TENANT, "auth2|alice", { name: "Alice" });
+        held.release();
+        assert.equal((await searching).users[0]?.name, undefined, "the search must have read the user before the update");
+        return (await memoized.users.get(TENANT, "auth2|alice"))?.name;
+      });
+      assert.equal(name, "Alice");
     });
 
     it("reads the user again after the request changes it", async () => {
