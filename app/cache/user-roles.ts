@@ -8,7 +8,8 @@ type ListRoleIds = (tenantId: string, userId: string, organizationId?: string) =
  * of a BatchGetItem of the roles on every call. Assignments are never
  * cached, so revoking a role from a user takes effect on the next request.
  * A role's own name or description can be up to the cache lifetime old, as
- * every cached roles.get is. Adapters without `listRoleIds` are
+ * every cached roles.get is, and a role deleted in another process can
+ * still be listed for that long if its assignments remain. Adapters without `listRoleIds` are
  * returned unchanged.
  */
 export function withCachedRoleDefinitions(adapters: DataAdapters): DataAdapters {
