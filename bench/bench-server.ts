@@ -64,7 +64,7 @@ export async function startBenchServer(options: { cacheTtlSeconds: number; count
   const seeded = await seedTestTenant(seeding.dataAdapter, baseUrl);
   const restart = () => {
     const runtime = createRuntime(settings, { logger, assets: createAssetRoutes(), documentClient, instrumentAdapter: recorder.instrument });
-    handler = (request) => runtime.app.fetch(request);
+    handler = (request) => recorder.inStep(`${request.method} ${new URL(request.url).pathname}`, () => runtime.app.fetch(request));
   };
   restart();
 

@@ -43,7 +43,8 @@ export class TransactionTable extends DynamoTable {
 
   override async batchGet(keys: ItemKey[]): Promise<StoredItem[]> {
     const unstaged = keys.filter((key) => !this.staged.has(keyOf(key)));
-    const found = unstaged.length > 0 ? await this.base.batchGet(unstaged) : [];
+    // Consistent, as get() reads inside a transaction.
+    const found = unstaged.length > 0 ? await this.base.batchGet(unstaged, { consistent: true }) : [];
     for (const key of keys) {
       const staged = this.staged.get(keyOf(key));
       const image = staged ? stagedImage(staged.write) : undefined;

@@ -1,4 +1,5 @@
 import type { Identity, User } from "@authhero/adapter-interfaces";
+import { memoizedRead, memoKey } from "../../cache/request-memo.js";
 import { userLookupPartition } from "../keys.js";
 import type { Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
@@ -16,10 +17,13 @@ const IDENTITY_FIELDS = ["email", "email_verified", "phone_number", "phone_verif
  * NOTE: gsi1 is eventually consistent, even on an MRSC table, so a link made a moment ago may be missing.
  */
 export async function readLinkedUsers(table: DynamoTable, users: Repository<User>, tenantId: string, primaryId: string): Promise<User[]> {
-  const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, "linked_to", primaryId) });
-  const linked = await users.getMany(tenantId, pointers.map((pointer) => String(pointer.gsi1sk)));
-  // The index is eventually consistent and may still list a user just unlinked, so the user's own linked_to decides.
-  return linked.filter((user) => user.linked_to === primaryId);
+  // Within a request, users.list and users.get of one user share this read.
+  return memoizedRead("users", memoKey("linked", [tenantId, primaryId]), async () => {
+    const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, "linked_to", primaryId) });
+    const linked = await users.getMany(tenantId, pointers.map((pointer) => String(pointer.gsi1sk)));
+    // The index is eventually consistent and may still list a user just unlinked, so the user's own linked_to decides.
+    return linked.filter((user) => user.linked_to === primaryId);
+  }, { bypass: table.stagesWrites });
 }
 
 /**

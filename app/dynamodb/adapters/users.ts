@@ -1,16 +1,18 @@
 import type { CreateOptions, ListParams, Password, User, UserDataAdapter, UserInsert, WriteOptions } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
+import { hasRequestMemo, memoizedRead, memoKey, startPriming } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { newId } from "../ids.js";
 import { SCHEMA_VERSION, type StoredItem } from "../item.js";
-import { loginSessionRefreshTokenPointer, refreshTokenModel, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userAuthenticationMethodsPartition, userModel, userOrganizationsPartition, userPartition } from "../keys.js";
+import { loginSessionRefreshTokenPointer, refreshTokenModel, userRoleAnyScopePrefix, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userAuthenticationMethodsPartition, userModel, userOrganizationsPartition, userPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
 import { liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 import { grantIdKeys } from "./grants.js";
-import { passwordWrites } from "./passwords.js";
+import { currentPassword, passwordWrites } from "./passwords.js";
 import { addLinkedIdentities, readLinkedUsers, withLinkedIdentities } from "./user-identities.js";
+import { userRoleLinksKey } from "./user-roles.js";
 
 const USER_EXISTS = "User already exists";
 
@@ -47,10 +49,13 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
     create,
     rawCreate: create,
     list: async (tenantId, params: ListParams = {}) => {
+      const prime = startPriming({ bypass: table.stagesWrites });
       const filter = parseQuery(params.q);
       const { candidates, wholeTenant } = await findCandidates(table, users, tenantId, filter);
       const page = paginate(candidates.filter((user) => matchesFilter(user as unknown as Record<string, unknown>, filter)), params, tenantId);
       const withLinked = await withLinkedIdentities(table, users, tenantId, page.items.map(withIdentities), wholeTenant ? candidates : undefined);
+      // Each user found by an index read, with its linked users read for it, is what users.get returns.
+      if (!wholeTenant) for (const user of withLinked) prime("users", memoKey("get", [tenantId, user.user_id]), user);
       return { users: withLinked, ...page.totals };
     },
     update: async (tenantId, id, patch) => {
@@ -58,6 +63,9 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       // An undefined field means "not given", as in Repository.update. Spreading it would erase the stored value.
       const changes = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<User>;
       const stamped = { ...changes, updated_at: changes.updated_at ?? new Date().toISOString() };
+      // A patch that changes no key, index or lookup field, such as the last-login stamp, is one conditional UpdateItem.
+      const derived = userModel.derivedFrom ?? [];
+      if (!Object.keys(stamped).some((field) => derived.includes(field))) return users.update(tenantId, id, stamped);
       try {
         return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
       } catch (error) {
@@ -121,7 +129,8 @@ async function signInItems(table: DynamoTable, tenantId: string, userId: string)
 async function findCandidates(table: DynamoTable, users: Repository<User>, tenantId: string, filter: QueryFilter): Promise<{ candidates: User[]; wholeTenant: boolean }> {
   const email = requiredEquality(filter, "email");
   if (email !== undefined) {
-    return { candidates: users.entities(await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() })), wholeTenant: false };
+    const candidates = await lookUpOnce(tenantId, "email", email, async () => users.entities(await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() })), table.stagesWrites);
+    return { candidates, wholeTenant: false };
   }
   const userId = requiredEquality(filter, "user_id");
   if (userId !== undefined) {
@@ -131,11 +140,40 @@ async function findCandidates(table: DynamoTable, users: Repository<User>, tenan
   for (const field of USER_LOOKUP_FIELDS) {
     const value = requiredEquality(filter, field);
     if (value === undefined) continue;
-    const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
-    return { candidates: await users.getMany(tenantId, pointers.map((pointer) => pointer.gsi1sk as string)), wholeTenant: false };
+    const candidates = await lookUpOnce(tenantId, field, value, async () => {
+      const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
+      const ids = pointers.map((pointer) => pointer.gsi1sk as string);
+      return ids.length === 1 && hasRequestMemo() && !table.stagesWrites ? readUserPartition(table, users, tenantId, ids[0]!) : users.getMany(tenantId, ids);
+    }, table.stagesWrites);
+    return { candidates, wholeTenant: false };
   }
   // NOTE: a search on an unindexed field reads every user of the tenant; fine for admin use, slow past ~10,000 users.
   return { candidates: await users.listAll(tenantId), wholeTenant: true };
+}
+
+/**
+ * Runs an indexed user search once per request, because AuthHero searches
+ * one username for each provider in turn and the searches differ only in
+ * the filter applied afterwards. Outside a request, and inside a
+ * transaction (`bypass`), the search runs every time.
+ */
+async function lookUpOnce(tenantId: string, field: string, value: string, search: () => Promise<User[]>, bypass: boolean): Promise<User[]> {
+  return memoizedRead("users", memoKey("lookup", [tenantId, field, value]), search, { bypass });
+}
+
+/**
+ * Reads a user's whole partition in one Query: the user, its passwords and
+ * its role and permission assignments. Signing in reads the current
+ * password and the roles next, and both come from the request memo. The
+ * partition grows with the user's own password history and assignments,
+ * not with the number of users.
+ */
+async function readUserPartition(table: DynamoTable, users: Repository<User>, tenantId: string, userId: string): Promise<User[]> {
+  const prime = startPriming({ bypass: table.stagesWrites });
+  const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId) });
+  prime("passwords", memoKey("get", [tenantId, userId]), currentPassword(items));
+  prime("userRoles", userRoleLinksKey(tenantId, userId), items.filter((item) => item.sk.startsWith(userRoleAnyScopePrefix())));
+  return users.entities(items.filter((item) => item.sk === userModel.key(tenantId, userId).sk));
 }
 
 function lookupItems(tenantId: string, user: User): StoredItem[] {
@@ -170,7 +208,7 @@ function putIfAbsent(item: StoredItem): TransactItem {
 }
 
 /** Adds the primary identity, which AuthHero's management API expects on every user. */
-function withIdentities(user: User): User {
+export function withIdentities(user: User): User {
   if (user.identities && user.identities.length > 0) return user;
   const [, ...rest] = user.user_id.split("|");
   return {

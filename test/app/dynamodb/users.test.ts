@@ -248,6 +248,21 @@ describe("users adapter", () => {
       assert.notEqual(stored?.updated_at, created.updated_at);
     });
 
+    it("stamps the last login in one UpdateItem", async () => {
+      const { data, commands } = fixture();
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com", username: "alice" }));
+      const lastLogin = new Date().toISOString();
+      const before = commands.length;
+      assert.equal(await data.users.update(TENANT_A, "auth2|alice", { last_login: lastLogin, last_ip: "192.0.2.1", login_count: 1 }), true);
+      assert.deepEqual(commands.slice(before), ["UpdateItemCommand"]);
+
+      const stored = await data.users.get(TENANT_A, "auth2|alice");
+      assert.equal(stored?.last_login, lastLogin);
+      assert.equal(stored?.login_count, 1);
+      assert.deepEqual(await userIds(data, TENANT_A, "username:alice"), ["auth2|alice"]);
+      assert.deepEqual(await userIds(data, TENANT_A, "email:alice@example.com"), ["auth2|alice"]);
+    });
+
     it("ignores fields set to undefined in the patch", async () => {
       const { data } = fixture();
       await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com", name: "Alice" }));
