@@ -5,7 +5,7 @@ import { loginSessionModel, sessionModel, userModel } from "../keys.js";
 import { Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
 import { rememberedSessionOf, rememberSessionOf } from "./login-sessions.js";
-import { addLinkedIdentities, readLinkedUsers } from "./user-identities.js";
+import { addLinkedIdentities, mayHaveLinkedUsers, readLinkedUsers } from "./user-identities.js";
 import { withIdentities } from "./users.js";
 
 /**
@@ -57,13 +57,12 @@ function relatedReads(tenantId: string, ids: RelatedIds, primeRead: Primer, link
  */
 async function readWithRelated(table: DynamoTable, tenantId: string, keys: ItemKey[], ids: RelatedIds): Promise<Map<string, StoredItem>> {
   const prime = startPriming({ bypass: table.stagesWrites });
-  // users.get also returns the user's linked users, read through their lookup items beside the BatchGetItem.
-  const [items, linkedUsers] = await Promise.all([
-    table.batchGet([...keys, ...relatedReads(tenantId, ids, prime, []).map(({ key }) => key)], { consistent: true }),
-    ids.userId ? readLinkedUsers(table, new Repository<User>(table, userModel), tenantId, ids.userId) : Promise.resolve([]),
-  ]);
-  const related = relatedReads(tenantId, ids, prime, linkedUsers);
+  const items = await table.batchGet([...keys, ...relatedReads(tenantId, ids, prime, []).map(({ key }) => key)], { consistent: true });
   const byKey = new Map(items.map((item) => [keyId(item), item]));
+  // users.get also returns the user's linked users, which only a user item flagged as possibly having some needs read.
+  const userItem = ids.userId ? byKey.get(keyId(userModel.key(tenantId, ids.userId))) : undefined;
+  const linkedUsers = userItem && mayHaveLinkedUsers(userItem) ? await readLinkedUsers(table, new Repository<User>(table, userModel), tenantId, ids.userId!) : [];
+  const related = relatedReads(tenantId, ids, prime, linkedUsers);
   for (const { key, prime } of related) {
     const item = byKey.get(keyId(key));
     if (item && !isExpired(item)) prime(item);
