@@ -3,6 +3,7 @@ import { init } from "authhero";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { selfHostedPages } from "./assets.js";
+import { runWithRequestMemo } from "./cache/request-memo.js";
 import { runAsRequest } from "./dynamodb/outage.js";
 import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
@@ -52,8 +53,9 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: "invalid_request", error_description: `The request body exceeds ${MAX_BODY_BYTES} bytes.` }, 413) }));
   // After one DynamoDB call of a request finds the service unavailable the
   // rest fail at once, so an outage fails the request in under 3 seconds
-  // however many calls AuthHero makes.
-  app.use("*", (_c, next) => runAsRequest(next));
+  // however many calls AuthHero makes. Repeated reads of one item within
+  // the request return the result memoized at the first.
+  app.use("*", (_c, next) => runAsRequest(() => runWithRequestMemo(next)));
 
   app.get("/health", async (c) => {
     try {

@@ -3,6 +3,8 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Hono } from "hono";
 import { redirectAssetRoutes } from "./assets.js";
 import { withReadThroughCache } from "./cache/cached-adapter.js";
+import { withRequestMemo } from "./cache/request-memo.js";
+import { withCachedRoleDefinitions } from "./cache/user-roles.js";
 import { trackPendingWrites } from "./deferred/pending-writes.js";
 import { createApp } from "./create-app.js";
 import { createDynamoDbAdapter } from "./dynamodb/adapter.js";
@@ -44,8 +46,11 @@ export function createRuntime(settings: AppSettings, options: RuntimeOptions = {
   const multiRegion = settings.consistency === "eventual" && Object.keys(settings.regionEndpoints).length > 1;
   const rawAdapter = createDynamoDbAdapter({ client, tableName: settings.tableName, consistency: settings.consistency });
   const tableAdapter = options.instrumentAdapter?.(rawAdapter) ?? rawAdapter;
-  const cachedAdapter = withReadThroughCache(multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter, { ttlSeconds: settings.cacheTtlSeconds });
-  const pendingWrites = trackPendingWrites(withPatchFieldGuard(cachedAdapter), { logger });
+  const lagTolerant = multiRegion ? withReplicaLagTolerance(tableAdapter, settings.replicaLagRetryMs) : tableAdapter;
+  const cachedAdapter = withReadThroughCache(withRequestMemo(lagTolerant), { ttlSeconds: settings.cacheTtlSeconds });
+  // Without a cache, one BatchGetItem of a user's roles beats a GetItem per role.
+  const withRoles = settings.cacheTtlSeconds > 0 ? withCachedRoleDefinitions(cachedAdapter) : cachedAdapter;
+  const pendingWrites = trackPendingWrites(withPatchFieldGuard(withRoles), { logger });
   const dataAdapter = pendingWrites.adapters;
   const app = createApp({
     dataAdapter,

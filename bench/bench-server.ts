@@ -68,7 +68,7 @@ export async function startBenchServer(options: { cacheTtlSeconds: number; count
   const restart = () => {
     runtime = createRuntime(settings, { logger, assets: createAssetRoutes(), documentClient, instrumentAdapter: recorder.instrument });
     const serving = runtime;
-    handler = (request) => serving.app.fetch(request);
+    handler = (request) => recorder.inStep(`${request.method} ${new URL(request.url).pathname}`, () => serving.app.fetch(request));
   };
   restart();
 

@@ -2,7 +2,7 @@ import * as oidc from "openid-client";
 import { LoginDriver } from "../test/support/login-driver.js";
 import { stopSharedEngine, TEST_REGION } from "../test/support/local-engine.js";
 import { ADMIN, RP } from "../test/support/test-server.js";
-import { tally } from "./adapter-calls.js";
+import { tally, type TracedCommand } from "./adapter-calls.js";
 import { startBenchServer, type BenchServer } from "./bench-server.js";
 import { seedUsers } from "./seed-users.js";
 
@@ -22,6 +22,8 @@ export interface FlowCount {
   byOperation: Record<string, number>;
   byMethod: Record<string, number>;
   itemsRead: number;
+  /** Every command in the order sent, as `step | adapter method | operation partition kinds`. */
+  sequence: string[];
 }
 
 export interface LoginScaling {
@@ -107,7 +109,12 @@ async function count(server: BenchServer, step: () => Promise<unknown>) {
     byMethod: tally(server.recorder.commandsByMethod),
     itemsRead: calls.reduce((sum, call) => sum + call.itemsRead, 0),
     itemsReturned: calls.reduce((sum, call) => sum + call.itemsReturned, 0),
+    sequence: server.recorder.trace.map(describeCommand),
   };
+}
+
+function describeCommand(command: TracedCommand): string {
+  return `${command.step} | ${command.method} | ${command.operation} ${command.partitions.join(",")}`;
 }
 
 /** Configures the test relying party without discovery, so that setting it up sends no request. */

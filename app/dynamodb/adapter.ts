@@ -52,7 +52,7 @@ import { createCrudAdapter } from "./crud.js";
 import { sessionCleanup } from "./retention.js";
 import { DynamoTable } from "./table.js";
 import { removeTenantData } from "./tenant-removal.js";
-import { TransactionTable } from "./transaction-table.js";
+import { isStaleRevision, TransactionTable } from "./transaction-table.js";
 
 export interface DynamoDbAdapterOptions {
   client: DynamoDBDocumentClient;
@@ -72,14 +72,31 @@ export interface DynamoDbAdapterOptions {
 export function createDynamoDbAdapter(options: DynamoDbAdapterOptions): DataAdapters {
   const table = new DynamoTable(options.client, options.tableName, options.consistency);
   return buildAdapters(table, options, async (fn) => {
-    const scope = new TransactionTable(table);
-    // A transaction started inside another one joins it, so both commit together.
-    const transactionAdapters: DataAdapters = buildAdapters(scope, options, (inner) => inner(transactionAdapters));
-    const result = await fn(transactionAdapters);
-    await scope.commit();
-    return result;
+    for (let attempt = 1; ; attempt++) {
+      const scope = new TransactionTable(table);
+      // A transaction started inside another one joins it, so both commit together.
+      const transactionAdapters: DataAdapters = buildAdapters(scope, options, (inner) => inner(transactionAdapters));
+      const result = await fn(transactionAdapters);
+      try {
+        await scope.commit();
+        return result;
+      } catch (error) {
+        // A rewrite staged in the transaction meets its revision check only at the commit, where rewrite() cannot
+        // retry it, so the whole callback runs again on fresh reads. A failed commit wrote nothing.
+        if (!isStaleRevision(error) || attempt >= MAX_TRANSACTION_ATTEMPTS) throw error;
+      }
+    }
   });
 }
+
+/**
+ * How many times transaction() runs its callback when the commit loses a
+ * race on a revision check, as rewrite() retries outside a transaction.
+ * NOTE: the callback runs again from the start, so it must not have side
+ * effects outside the adapters it is given; AuthHero 9.6.1's callbacks only
+ * read and write through them.
+ */
+const MAX_TRANSACTION_ATTEMPTS = 3;
 
 type Transaction = DataAdapters["transaction"];
 

@@ -13,8 +13,8 @@ export interface DynamoDbClientOptions {
   requestTimeoutMs?: number;
   /** Attempts per call including the first. Default 2. */
   maxAttempts?: number;
-  /** Called once per command sent, with its name (for request counting). */
-  onCommand?: (commandName: string) => void;
+  /** Called once per command sent, with its name and input (for request counting and tracing). */
+  onCommand?: (commandName: string, input: unknown) => void;
   credentials?: DynamoDBClientConfig["credentials"];
   /** The IAM actions this client may use. Default DYNAMODB_ACTIONS, which excludes Scan. */
   allowedActions?: readonly string[];
@@ -52,7 +52,7 @@ export function createDocumentClient(options: DynamoDbClientOptions): DynamoDBDo
           `DynamoDB command \`${commandName}\` is not in DYNAMODB_ACTIONS; add its action to app/dynamodb/access.ts so the deployed role allows it.`,
         );
       }
-      options.onCommand?.(commandName);
+      options.onCommand?.(commandName, args.input);
       return next(args);
     },
     { step: "initialize", name: "authheroAllowedActions" },

@@ -80,6 +80,15 @@ export const signingKeyModel: EntityModel<SigningKey> = {
   derivedFrom: ["tenant_id", "current_since"],
 };
 
+/**
+ * The user item attribute, outside its data, that decides whether reads
+ * look for linked users. The adapter writes false when it creates a user
+ * and sets it to true before any user links to it, and never back to
+ * false, so false means no user has linked to it. Items written before the
+ * attribute existed lack it, and their reads look as before.
+ */
+export const MAY_HAVE_LINKED_USERS = "mayHaveLinkedUsers";
+
 export const userModel: EntityModel<User> = {
   type: "user",
   key: (tenantId, id) => primary(tenantId, "user", id),
@@ -92,7 +101,9 @@ export const userModel: EntityModel<User> = {
   derivedFrom: ["email", "username", "phone_number", "linked_to", "connection", "provider"],
   listPartition: (tenantId) => composeKey(tenantId, "user"),
   stampsUpdatedAt: true,
+  carriedAttributes: [MAY_HAVE_LINKED_USERS],
 };
+
 
 export function userEmailLookup(tenantId: string, email: string): string {
   return composeKey(tenantId, "user-email", email.toLowerCase());

@@ -23,6 +23,8 @@ export interface EntityModel<T> {
   listPartition?(tenantId: string): string;
   /** Stamp `updated_at` on every update. */
   stampsUpdatedAt?: boolean;
+  /** Item attributes outside `data` that rewrite() copies from the item it read, because the entity does not carry them. */
+  carriedAttributes?: readonly string[];
 }
 
 export interface ListResult<T> extends Page<T> {}
@@ -129,9 +131,9 @@ export class Repository<T extends object> {
       if (!item || isExpired(item)) return false;
       const before = this.fromItem(item);
       const after = change(before);
-      const next = { ...this.toItem(tenantId, after), rev: (Number(item.rev) || 0) + 1 };
-      const condition = item.rev === undefined ? "attribute_exists(pk) AND attribute_not_exists(rev)" : "rev = :rev";
-      const values = item.rev === undefined ? undefined : { ":rev": item.rev };
+      const carried = Object.fromEntries((this.model.carriedAttributes ?? []).filter((name) => name in item).map((name) => [name, item[name]]));
+      const next = { ...this.toItem(tenantId, after), ...carried, rev: (Number(item.rev) || 0) + 1 };
+      const { condition, values } = revisionCondition(item);
       const others = await extra(before, after);
       try {
         if (others.length === 0) {
@@ -192,6 +194,20 @@ export class Repository<T extends object> {
  * copy would silently overwrite the in-place update.
  */
 export const BUMP_REVISION = { clause: "rev = if_not_exists(rev, :revZero) + :revOne", values: { ":revZero": 0, ":revOne": 1 } } as const;
+
+/** rewrite()'s conditions: the item still has the revision it had when read (none yet, or `:rev`). */
+const FIRST_REVISION_CHECK = "attribute_exists(pk) AND attribute_not_exists(rev)";
+const REVISION_CHECK = "rev = :rev";
+
+/** Returns rewrite()'s condition for writing back `item`: its revision is still the one read. */
+export function revisionCondition(item: StoredItem): { condition: string; values?: Record<string, unknown> } {
+  return item.rev === undefined ? { condition: FIRST_REVISION_CHECK } : { condition: REVISION_CHECK, values: { ":rev": item.rev } };
+}
+
+/** Returns whether `condition` is one of rewrite()'s revision checks, which fail only when another writer changed the item after the read. */
+export function isRevisionCheck(condition: string | undefined): boolean {
+  return condition === FIRST_REVISION_CHECK || condition === REVISION_CHECK;
+}
 
 export function liveFilter(): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
   return {

@@ -101,7 +101,8 @@ export class DynamoTable {
     return output.Item as StoredItem | undefined;
   }
 
-  async batchGet(keys: ItemKey[]): Promise<StoredItem[]> {
+  /** Reads every key in BatchGetItem requests of at most 100 keys; with `consistent`, each read is strongly consistent. */
+  async batchGet(keys: ItemKey[], options: { consistent?: boolean } = {}): Promise<StoredItem[]> {
     const found: StoredItem[] = [];
     const unique = dedupeKeys(keys);
     for (let start = 0; start < unique.length; start += MAX_BATCH_GET) {
@@ -110,7 +111,7 @@ export class DynamoTable {
         if (attempt > 5) throw new AdapterError("adapter.throttled", `BatchGetItem on \`${this.tableName}\` left keys unprocessed after 6 attempts; retry the request.`);
         const requestKeys: Record<string, unknown>[] = pending;
         const output = await this.send("BatchGetItem", "batch", () =>
-          this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys } } })),
+          this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: requestKeys, ConsistentRead: options.consistent } } })),
         );
         found.push(...((output.Responses?.[this.tableName] ?? []) as StoredItem[]));
         pending = output.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;

@@ -1,5 +1,6 @@
-import { AdapterError } from "./errors.js";
+import { AdapterError, concurrentChange, failedWrites } from "./errors.js";
 import type { ItemKey, StoredItem } from "./item.js";
+import { isRevisionCheck } from "./repository.js";
 import { DynamoTable, targetKey, type TransactItem } from "./table.js";
 
 /** DynamoDB's limit on the writes of one TransactWriteItems call. */
@@ -43,7 +44,8 @@ export class TransactionTable extends DynamoTable {
 
   override async batchGet(keys: ItemKey[]): Promise<StoredItem[]> {
     const unstaged = keys.filter((key) => !this.staged.has(keyOf(key)));
-    const found = unstaged.length > 0 ? await this.base.batchGet(unstaged) : [];
+    // Consistent, as get() reads inside a transaction.
+    const found = unstaged.length > 0 ? await this.base.batchGet(unstaged, { consistent: true }) : [];
     for (const key of keys) {
       const staged = this.staged.get(keyOf(key));
       const image = staged ? stagedImage(staged.write) : undefined;
@@ -121,10 +123,17 @@ export class TransactionTable extends DynamoTable {
       }
       await this.base.batchDelete(cleanup.map((write) => targetKey(write.write)));
     }
-    await this.base.transactWrite(
-      writes.map((write) => write.write),
-      writes.map((write) => write.conflictMessage),
-    );
+    try {
+      await this.base.transactWrite(
+        writes.map((write) => write.write),
+        writes.map((write) => write.conflictMessage),
+      );
+    } catch (error) {
+      if (lostOnlyRevisionRaces(error, writes)) {
+        throw concurrentChange("An item this transaction read was changed by another writer before the commit; retry the request.", new StaleRevision(error));
+      }
+      throw error;
+    }
   }
 
   /**
@@ -156,6 +165,35 @@ export class TransactionTable extends DynamoTable {
     const merged: TransactItem = "Put" in write ? { Put: { ...write.Put, ...kept } } : { Delete: { ...write.Delete, ...kept } };
     this.staged.set(id, { write: merged, conflictMessage: earlier.conflictMessage ?? conflictMessage, cleanup: earlier.cleanup && cleanup });
   }
+}
+
+/**
+ * The cause of a commit that failed only because items it rewrote changed
+ * after the transaction read them. Nothing was written, so running the
+ * transaction again on fresh reads can succeed.
+ */
+export class StaleRevision extends Error {
+  constructor(cause: unknown) {
+    super("A revision check of the transaction failed.", { cause });
+    this.name = "StaleRevision";
+  }
+}
+
+/** Returns whether `error` is a commit that failed only on revision checks (see StaleRevision). */
+export function isStaleRevision(error: unknown): boolean {
+  return (error as { cause?: unknown } | undefined)?.cause instanceof StaleRevision;
+}
+
+/**
+ * Returns whether every write that failed in the commit was a revision
+ * check that lost a race, or lost to a concurrent transaction on DynamoDB's
+ * side. A uniqueness condition that failed is a real conflict and never
+ * counts, nor is an error that names no failed write.
+ */
+function lostOnlyRevisionRaces(error: unknown, writes: StagedWrite[]): boolean {
+  const failed = failedWrites(error);
+  if (failed.length === 0) return false;
+  return failed.every(({ index, reason }) => reason === "TransactionConflict" || (reason === "ConditionalCheckFailed" && isRevisionCheck(conditionOf(writes[index]!.write).ConditionExpression)));
 }
 
 function keyOf(key: ItemKey): string {

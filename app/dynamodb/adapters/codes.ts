@@ -1,9 +1,11 @@
 import type { Code, CodesAdapter } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
+import { isExpired } from "../item.js";
 import { codeModel } from "../keys.js";
 import { BUMP_REVISION, nowSeconds, Repository } from "../repository.js";
 import { codesCleanup } from "../retention.js";
 import type { DynamoTable } from "../table.js";
+import { readAheadForCode, SESSION_HINT, sessionHintFor } from "./sign-in-reads.js";
 
 /**
  * Authorization codes, OTPs and other one-time codes. `consume` is a single
@@ -26,11 +28,18 @@ export function createCodesAdapter(table: DynamoTable): CodesAdapter {
   return {
     create: async (tenantId, insert) => {
       const code: Code = { ...insert, created_at: (insert as Partial<Code>).created_at ?? new Date().toISOString() } as Code;
-      return codes.create(tenantId, code, `A code with id \`${code.code_id}\` already exists.`);
+      const sessionHint = sessionHintFor(code);
+      await table.put({ ...codes.toItem(tenantId, code), ...(sessionHint ? { [SESSION_HINT]: sessionHint } : {}) }, { ifAbsent: true, conflictMessage: `A code with id \`${code.code_id}\` already exists.` });
+      return code;
     },
     get: async (tenantId, codeId, type) => {
-      const code = await codes.get(tenantId, codeId, { consistent: true });
-      return code && code.code_type === type ? code : null;
+      const item = await table.get(codeModel.key(tenantId, codeId), { consistent: true });
+      if (!item || isExpired(item)) return null;
+      const code = codes.fromItem(item);
+      if (code.code_type !== type) return null;
+      // The token endpoint reads the code's login session, user and session next.
+      if (type === "authorization_code" && !code.used_at) await readAheadForCode(table, tenantId, item);
+      return code;
     },
     list: async (tenantId, params = {}) => {
       const page = await codes.list(tenantId, params);

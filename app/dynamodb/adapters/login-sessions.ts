@@ -1,22 +1,86 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
+import { memoKey, primeAfterWrite, requestLocal } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { AdapterError, failedWrites } from "../errors.js";
 import { ttlFromIso } from "../item.js";
 import { loginSessionModel } from "../keys.js";
-import { BUMP_REVISION, Repository } from "../repository.js";
+import { BUMP_REVISION, nowSeconds, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 
 export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAdapter {
   const loginSessions = new Repository<LoginSession>(table, loginSessionModel);
   return {
     create: async (tenantId, insert) => loginSessions.create(tenantId, stampNew<LoginSession>(insert, "id", undefined)),
-    update: (tenantId, id, patch) => {
+    update: async (tenantId, id, patch) => {
       const { id: _ignored, ...rest } = patch;
-      return loginSessions.update(tenantId, id, rest);
+      return updateInPlace(table, loginSessions, tenantId, id, rest);
     },
-    get: (tenantId, id) => loginSessions.get(tenantId, id, { consistent: true }),
+    get: async (tenantId, id) => {
+      const loginSession = await loginSessions.get(tenantId, id, { consistent: true });
+      if (loginSession) rememberSessionOf(loginSession);
+      return loginSession;
+    },
     remove: (tenantId, id) => loginSessions.remove(tenantId, id),
   };
+}
+
+/**
+ * Applies a patch to a live login session with one UpdateItem, its TTL
+ * included: a login session has no index keys, so a new `expires_at`
+ * needs no read and rewrite. The request's next read of it returns the
+ * item as the update left it.
+ */
+async function updateInPlace(table: DynamoTable, loginSessions: Repository<LoginSession>, tenantId: string, id: string, patch: Partial<LoginSession>): Promise<boolean> {
+  // Inside a transaction the update is staged, and staged updates cannot return the item after them.
+  if (table.stagesWrites) return loginSessions.update(tenantId, id, patch);
+  const changes = Object.entries(patch).filter(([, value]) => value !== undefined);
+  if (changes.length === 0) return (await loginSessions.get(tenantId, id, { consistent: true })) !== null;
+  if (!changes.some(([field]) => field === "updated_at")) changes.push(["updated_at", new Date().toISOString()]);
+
+  const names: Record<string, string> = { "#data": "data" };
+  const values: Record<string, unknown> = { ":now": nowSeconds(), ...BUMP_REVISION.values };
+  const sets = changes.map(([field, value], index) => {
+    names[`#f${index}`] = field;
+    values[`:v${index}`] = value;
+    return `#data.#f${index} = :v${index}`;
+  });
+  sets.push(BUMP_REVISION.clause);
+  let remove = "";
+  if ("expires_at" in patch && patch.expires_at !== undefined) {
+    const ttl = loginSessionModel.expiresAt?.(patch as LoginSession);
+    if (ttl === undefined) remove = " REMOVE expiresAt";
+    else {
+      sets.push("expiresAt = :ttl");
+      values[":ttl"] = ttl;
+    }
+  }
+
+  const result = await table.update({
+    Key: loginSessionModel.key(tenantId, id),
+    UpdateExpression: `SET ${sets.join(", ")}${remove}`,
+    ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ReturnValues: "ALL_NEW",
+  });
+  if (result.applied && result.attributes) {
+    const updated = loginSessions.fromItem(result.attributes);
+    rememberSessionOf(updated);
+    primeAfterWrite("loginSessions", memoKey("get", [tenantId, id]), updated);
+  }
+  return result.applied;
+}
+
+const SESSIONS_OF_LOGIN_SESSIONS = Symbol("sessions of login sessions");
+
+/** Notes, for the rest of the request, which session a login session read or written in it pointed to. */
+export function rememberSessionOf(loginSession: Pick<LoginSession, "id" | "session_id">): void {
+  if (loginSession.session_id) requestLocal(SESSIONS_OF_LOGIN_SESSIONS, () => new Map<string, string>())?.set(loginSession.id, loginSession.session_id);
+}
+
+/** Returns the session a login session pointed to when this request last read or wrote it; a hint that may be stale. */
+export function rememberedSessionOf(loginId: string): string | undefined {
+  return requestLocal(SESSIONS_OF_LOGIN_SESSIONS, () => new Map<string, string>())?.get(loginId);
 }
 
 /**

@@ -40,10 +40,7 @@ export function createPasswordsAdapter(table: DynamoTable): PasswordsAdapter {
       ]);
       return true;
     },
-    get: async (tenantId, userId) => {
-      const [current] = await currentItems(table, tenantId, userId);
-      return current ? readEntity<Password>(current, PASSWORD_TYPE) : null;
-    },
+    get: async (tenantId, userId) => currentPassword(await passwordItems(table, tenantId, userId)),
     list: async (tenantId, userId, limit) => {
       const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: "password#", ascending: false });
       const passwords = items.filter((item) => item.type === PASSWORD_TYPE).map((item) => readEntity<Password>(item, PASSWORD_TYPE));
@@ -56,6 +53,20 @@ export function createPasswordsAdapter(table: DynamoTable): PasswordsAdapter {
 async function passwordItems(table: DynamoTable, tenantId: string, userId: string): Promise<StoredItem[]> {
   const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: "password#", ascending: false });
   return items.filter((item) => item.type === PASSWORD_TYPE);
+}
+
+/** Returns the current password among a user's password items, newest first by sort key, or null. */
+export function currentPassword(items: StoredItem[]): Password | null {
+  const passwords = items.filter((item) => item.type === PASSWORD_TYPE && item.sk.startsWith("password#"));
+  // Sort keys start with the creation time, so the newest sorts last, as DynamoDB orders them.
+  const newestFirst = passwords.sort(compareSortKeysDescending);
+  const current = newestFirst.find(isCurrent);
+  return current ? readEntity<Password>(current, PASSWORD_TYPE) : null;
+}
+
+function compareSortKeysDescending(left: StoredItem, right: StoredItem): number {
+  if (left.sk === right.sk) return 0;
+  return left.sk < right.sk ? 1 : -1;
 }
 
 function isCurrent(item: StoredItem): boolean {

@@ -1,6 +1,9 @@
 import type { Identity, User } from "@authhero/adapter-interfaces";
-import { userLookupPartition } from "../keys.js";
-import type { Repository } from "../repository.js";
+import { memoizedRead, memoKey } from "../../cache/request-memo.js";
+import { concurrentChange } from "../errors.js";
+import type { StoredItem } from "../item.js";
+import { MAY_HAVE_LINKED_USERS, userLookupPartition, userModel } from "../keys.js";
+import { revisionCondition, type Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
 
 /** Primary users whose linked users are read at the same time when a list page needs them. */
@@ -16,19 +19,47 @@ const IDENTITY_FIELDS = ["email", "email_verified", "phone_number", "phone_verif
  * NOTE: gsi1 is eventually consistent, even on an MRSC table, so a link made a moment ago may be missing.
  */
 export async function readLinkedUsers(table: DynamoTable, users: Repository<User>, tenantId: string, primaryId: string): Promise<User[]> {
-  const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, "linked_to", primaryId) });
-  const linked = await users.getMany(tenantId, pointers.map((pointer) => String(pointer.gsi1sk)));
-  // The index is eventually consistent and may still list a user just unlinked, so the user's own linked_to decides.
-  return linked.filter((user) => user.linked_to === primaryId);
+  // Within a request, users.list and users.get of one user share this read.
+  return memoizedRead("users", memoKey("linked", [tenantId, primaryId]), async () => {
+    const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, "linked_to", primaryId) });
+    const linked = await users.getMany(tenantId, pointers.map((pointer) => String(pointer.gsi1sk)));
+    // The index is eventually consistent and may still list a user just unlinked, so the user's own linked_to decides.
+    return linked.filter((user) => user.linked_to === primaryId);
+  }, { bypass: table.stagesWrites });
+}
+
+/** Returns whether a user item may have linked users: false only when its MAY_HAVE_LINKED_USERS flag is false. */
+export function mayHaveLinkedUsers(item: StoredItem): boolean {
+  return item[MAY_HAVE_LINKED_USERS] !== false;
+}
+
+/**
+ * Sets MAY_HAVE_LINKED_USERS on the primary user's item before a user links
+ * to it, under rewrite()'s revision check, so a concurrent rewrite of the
+ * primary cannot write the old flag back. A missing primary, or one whose
+ * flag is already true or absent, is left alone.
+ * NOTE: a user created later with a missing primary's id starts unflagged,
+ * so it does not show users that linked to the id before it existed.
+ */
+export async function markMayHaveLinkedUsers(table: DynamoTable, tenantId: string, primaryId: string): Promise<void> {
+  const key = userModel.key(tenantId, primaryId);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const item = await table.get(key, { consistent: true });
+    if (!item || mayHaveLinkedUsers(item)) return;
+    const { condition, values } = revisionCondition(item);
+    if (await table.putIf({ ...item, [MAY_HAVE_LINKED_USERS]: true, rev: (Number(item.rev) || 0) + 1 }, condition, values)) return;
+  }
+  throw concurrentChange(`Linking a user to \`${primaryId}\` lost three races with concurrent writers of that user; retry the request.`);
 }
 
 /**
  * Adds each user's linked users to its identities, after its own primary
  * identity, as AuthHero's management API returns a user. Pass `tenantUsers`
  * when the caller already read every user of the tenant, so the linked users
- * are taken from it instead of being read per user.
+ * are taken from it instead of being read per user. Users listed in
+ * `unlinked` (their items show that no user ever linked to them) are not read for.
  */
-export async function withLinkedIdentities(table: DynamoTable, users: Repository<User>, tenantId: string, page: User[], tenantUsers?: User[]): Promise<User[]> {
+export async function withLinkedIdentities(table: DynamoTable, users: Repository<User>, tenantId: string, page: User[], tenantUsers?: User[], unlinked: ReadonlySet<string> = new Set()): Promise<User[]> {
   if (tenantUsers) {
     const byPrimary = new Map<string, User[]>();
     for (const user of tenantUsers) {
@@ -40,7 +71,7 @@ export async function withLinkedIdentities(table: DynamoTable, users: Repository
   const result: User[] = [];
   for (let start = 0; start < page.length; start += READ_CONCURRENCY) {
     const chunk = page.slice(start, start + READ_CONCURRENCY);
-    const linked = await Promise.all(chunk.map((user) => readLinkedUsers(table, users, tenantId, user.user_id)));
+    const linked = await Promise.all(chunk.map((user) => (unlinked.has(user.user_id) ? [] : readLinkedUsers(table, users, tenantId, user.user_id))));
     result.push(...chunk.map((user, index) => addLinkedIdentities(user, linked[index]!)));
   }
   return result;

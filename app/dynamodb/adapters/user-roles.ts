@@ -1,4 +1,5 @@
 import type { Role, UserRolesAdapter } from "@authhero/adapter-interfaces";
+import { memoizedRead, memoKey } from "../../cache/request-memo.js";
 import { composeKey, SCHEMA_VERSION } from "../item.js";
 import { tenantEntityModel, userPartition, userRoleAnyScopePrefix, userRoleKey, userRolePrefix } from "../keys.js";
 import { paginate } from "../pagination.js";
@@ -7,15 +8,32 @@ import type { DynamoTable } from "../table.js";
 
 const TYPE = "user-role";
 
-export function createUserRolesAdapter(table: DynamoTable): UserRolesAdapter {
+/** UserRolesAdapter plus the ids alone, so a caller can read the roles through its cache. */
+export interface UserRolesWithIds extends UserRolesAdapter {
+  listRoleIds(tenantId: string, userId: string, organizationId?: string): Promise<string[]>;
+}
+
+/** Builds the request memo key of a user's role assignments, which users.list also primes. */
+export function userRoleLinksKey(tenantId: string, userId: string): string {
+  return memoKey("links", [tenantId, userId]);
+}
+
+export function createUserRolesAdapter(table: DynamoTable): UserRolesWithIds {
   const roles = new Repository<Role>(table, tenantEntityModel<Role>("role", "id"));
+
+  // An undefined organization means every scope; "" means tenant-level roles only.
+  const listRoleIds = async (tenantId: string, userId: string, organizationId?: string): Promise<string[]> => {
+    const prefix = organizationId === undefined ? userRoleAnyScopePrefix() : userRolePrefix(organizationId);
+    const links = await memoizedRead("userRoles", userRoleLinksKey(tenantId, userId), () =>
+      table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: userRoleAnyScopePrefix() }),
+      { bypass: table.stagesWrites },
+    );
+    return links.filter((item) => item.type === TYPE && item.sk.startsWith(prefix)).map((item) => String(item.data.role_id));
+  };
+
   return {
-    // An undefined organization means every scope; "" means tenant-level roles only.
-    list: async (tenantId, userId, _params, organizationId) => {
-      const prefix = organizationId === undefined ? userRoleAnyScopePrefix() : userRolePrefix(organizationId);
-      const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId), sortKeyPrefix: prefix });
-      return roles.getMany(tenantId, items.filter((item) => item.type === TYPE).map((item) => String(item.data.role_id)));
-    },
+    list: async (tenantId, userId, _params, organizationId) => roles.getMany(tenantId, await listRoleIds(tenantId, userId, organizationId)),
+    listRoleIds,
     // Offset paging reports the number of distinct users as `length`; cursor paging reports the page size.
     listUsers: async (tenantId, roleId, params = {}) => {
       const items = await table.queryAll({ index: "gsi1", partitionKey: composeKey(tenantId, "role-user", roleId) });

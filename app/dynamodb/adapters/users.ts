@@ -1,16 +1,18 @@
 import type { CreateOptions, ListParams, Password, User, UserDataAdapter, UserInsert, WriteOptions } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
+import { hasRequestMemo, memoizedRead, memoKey, startPriming } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { newId } from "../ids.js";
-import { SCHEMA_VERSION, type StoredItem } from "../item.js";
-import { loginSessionRefreshTokenPointer, refreshTokenModel, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userAuthenticationMethodsPartition, userModel, userOrganizationsPartition, userPartition } from "../keys.js";
+import { isExpired, SCHEMA_VERSION, type StoredItem } from "../item.js";
+import { MAY_HAVE_LINKED_USERS, loginSessionRefreshTokenPointer, refreshTokenModel, userRoleAnyScopePrefix, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userAuthenticationMethodsPartition, userModel, userOrganizationsPartition, userPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
 import { liveFilter, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 import { grantIdKeys } from "./grants.js";
-import { passwordWrites } from "./passwords.js";
-import { addLinkedIdentities, readLinkedUsers, withLinkedIdentities } from "./user-identities.js";
+import { currentPassword, passwordWrites } from "./passwords.js";
+import { addLinkedIdentities, markMayHaveLinkedUsers, mayHaveLinkedUsers, readLinkedUsers, withLinkedIdentities } from "./user-identities.js";
+import { userRoleLinksKey } from "./user-roles.js";
 
 const USER_EXISTS = "User already exists";
 
@@ -26,31 +28,36 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       undefined,
       options,
     );
-    const writes: TransactItem[] = [
-      users.putTransactItem(tenantId, user, { ifAbsent: true }),
-      ...lookupItems(tenantId, user).map((item) => putIfAbsent(item)),
-    ];
+    const userPut = users.putTransactItem(tenantId, user, { ifAbsent: true }) as { Put: { Item: StoredItem } };
+    userPut.Put.Item[MAY_HAVE_LINKED_USERS] = false;
+    const writes: TransactItem[] = [userPut, ...lookupItems(tenantId, user).map((item) => putIfAbsent(item))];
     if (password) {
       const record = stampNew<Password>({ user_id: user.user_id, password: password.hash, algorithm: password.algorithm, is_current: true }, "id", undefined);
       // The user row is created in this same transaction, so it cannot be checked for.
       writes.push(...passwordWrites(tenantId, record, [], { checkUser: false }));
     }
+    if (user.linked_to) await markMayHaveLinkedUsers(table, tenantId, user.linked_to);
     await table.transactWrite(writes, USER_EXISTS);
     return withIdentities(user);
   };
 
   return {
     get: async (tenantId, id) => {
-      const [user, linked] = await Promise.all([users.get(tenantId, id), readLinkedUsers(table, users, tenantId, id)]);
-      return user ? addLinkedIdentities(withIdentities(user), linked) : null;
+      const item = await table.get(userModel.key(tenantId, id));
+      if (!item || isExpired(item)) return null;
+      const user = withIdentities(users.fromItem(item));
+      return mayHaveLinkedUsers(item) ? addLinkedIdentities(user, await readLinkedUsers(table, users, tenantId, id)) : user;
     },
     create,
     rawCreate: create,
     list: async (tenantId, params: ListParams = {}) => {
+      const prime = startPriming({ bypass: table.stagesWrites });
       const filter = parseQuery(params.q);
-      const { candidates, wholeTenant } = await findCandidates(table, users, tenantId, filter);
+      const { candidates, unlinked, wholeTenant } = await findCandidates(table, users, tenantId, filter);
       const page = paginate(candidates.filter((user) => matchesFilter(user as unknown as Record<string, unknown>, filter)), params, tenantId);
-      const withLinked = await withLinkedIdentities(table, users, tenantId, page.items.map(withIdentities), wholeTenant ? candidates : undefined);
+      const withLinked = await withLinkedIdentities(table, users, tenantId, page.items.map(withIdentities), wholeTenant ? candidates : undefined, new Set(unlinked));
+      // Each user found by an index read, with its linked users read for it, is what users.get returns.
+      if (!wholeTenant) for (const user of withLinked) prime("users", memoKey("get", [tenantId, user.user_id]), user);
       return { users: withLinked, ...page.totals };
     },
     update: async (tenantId, id, patch) => {
@@ -58,6 +65,11 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       // An undefined field means "not given", as in Repository.update. Spreading it would erase the stored value.
       const changes = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<User>;
       const stamped = { ...changes, updated_at: changes.updated_at ?? new Date().toISOString() };
+      // A patch that changes no key, index or lookup field, such as the last-login stamp, is one conditional UpdateItem.
+      const derived = userModel.derivedFrom ?? [];
+      if (!Object.keys(stamped).some((field) => derived.includes(field))) return users.update(tenantId, id, stamped);
+      // The primary is flagged first, so no reader skips a link that exists, even if this update then fails.
+      if (typeof stamped.linked_to === "string" && stamped.linked_to !== "") await markMayHaveLinkedUsers(table, tenantId, stamped.linked_to);
       try {
         return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
       } catch (error) {
@@ -113,29 +125,77 @@ async function signInItems(table: DynamoTable, tenantId: string, userId: string)
   return items;
 }
 
+/** Users found for a filter, with the ids of those whose items show that no user ever linked to them. */
+interface Candidates {
+  candidates: User[];
+  unlinked: string[];
+  /** Set when the candidates are every user of the tenant. */
+  wholeTenant: boolean;
+}
+
 /**
  * Picks the cheapest read for a filter: the email index, a lookup partition,
  * a single get by id, or (for unindexed searches) the tenant's user list.
- * `wholeTenant` is set when the candidates are every user of the tenant.
  */
-async function findCandidates(table: DynamoTable, users: Repository<User>, tenantId: string, filter: QueryFilter): Promise<{ candidates: User[]; wholeTenant: boolean }> {
+async function findCandidates(table: DynamoTable, users: Repository<User>, tenantId: string, filter: QueryFilter): Promise<Candidates> {
   const email = requiredEquality(filter, "email");
   if (email !== undefined) {
-    return { candidates: users.entities(await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() })), wholeTenant: false };
+    const found = await lookUpOnce(tenantId, "email", email, async () => usersOf(users, await table.queryAll({ index: "gsi2", partitionKey: userEmailLookup(tenantId, email), filter: liveFilter() })), table.stagesWrites);
+    return { ...found, wholeTenant: false };
   }
   const userId = requiredEquality(filter, "user_id");
   if (userId !== undefined) {
-    const user = await users.get(tenantId, userId);
-    return { candidates: user ? [user] : [], wholeTenant: false };
+    const item = await table.get(userModel.key(tenantId, userId));
+    return { ...usersOf(users, item && !isExpired(item) ? [item] : []), wholeTenant: false };
   }
   for (const field of USER_LOOKUP_FIELDS) {
     const value = requiredEquality(filter, field);
     if (value === undefined) continue;
-    const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
-    return { candidates: await users.getMany(tenantId, pointers.map((pointer) => pointer.gsi1sk as string)), wholeTenant: false };
+    const found = await lookUpOnce(tenantId, field, value, async () => {
+      const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
+      const ids = pointers.map((pointer) => pointer.gsi1sk as string);
+      if (ids.length === 1 && hasRequestMemo() && !table.stagesWrites) return readUserPartition(table, users, tenantId, ids[0]!);
+      const items = ids.length === 0 ? [] : await table.batchGet(ids.map((id) => userModel.key(tenantId, id)));
+      return usersOf(users, items.filter((item) => !isExpired(item)));
+    }, table.stagesWrites);
+    return { ...found, wholeTenant: false };
   }
   // NOTE: a search on an unindexed field reads every user of the tenant; fine for admin use, slow past ~10,000 users.
-  return { candidates: await users.listAll(tenantId), wholeTenant: true };
+  return { candidates: await users.listAll(tenantId), unlinked: [], wholeTenant: true };
+}
+
+/** Returns the users of `items`, and the ids of those that no user ever linked to. */
+function usersOf(users: Repository<User>, items: StoredItem[]): Omit<Candidates, "wholeTenant"> {
+  const userItems = items.filter((item) => item.type === userModel.type);
+  return {
+    candidates: users.entities(userItems),
+    unlinked: userItems.filter((item) => !mayHaveLinkedUsers(item)).map((item) => String((item.data as Partial<User>).user_id)),
+  };
+}
+
+/**
+ * Runs an indexed user search once per request, because AuthHero searches
+ * one username for each provider in turn and the searches differ only in
+ * the filter applied afterwards. Outside a request, and inside a
+ * transaction (`bypass`), the search runs every time.
+ */
+async function lookUpOnce(tenantId: string, field: string, value: string, search: () => Promise<Omit<Candidates, "wholeTenant">>, bypass: boolean): Promise<Omit<Candidates, "wholeTenant">> {
+  return memoizedRead("users", memoKey("lookup", [tenantId, field, value]), search, { bypass });
+}
+
+/**
+ * Reads a user's whole partition in one Query: the user, its passwords and
+ * its role and permission assignments. Signing in reads the current
+ * password and the roles next, and both come from the request memo. The
+ * partition grows with the user's own password history and assignments,
+ * not with the number of users.
+ */
+async function readUserPartition(table: DynamoTable, users: Repository<User>, tenantId: string, userId: string): Promise<Omit<Candidates, "wholeTenant">> {
+  const prime = startPriming({ bypass: table.stagesWrites });
+  const items = await table.queryAll({ partitionKey: userPartition(tenantId, userId) });
+  prime("passwords", memoKey("get", [tenantId, userId]), currentPassword(items));
+  prime("userRoles", userRoleLinksKey(tenantId, userId), items.filter((item) => item.sk.startsWith(userRoleAnyScopePrefix())));
+  return usersOf(users, items.filter((item) => item.sk === userModel.key(tenantId, userId).sk && !isExpired(item)));
 }
 
 function lookupItems(tenantId: string, user: User): StoredItem[] {
@@ -170,7 +230,7 @@ function putIfAbsent(item: StoredItem): TransactItem {
 }
 
 /** Adds the primary identity, which AuthHero's management API expects on every user. */
-function withIdentities(user: User): User {
+export function withIdentities(user: User): User {
   if (user.identities && user.identities.length > 0) return user;
   const [, ...rest] = user.user_id.split("|");
   return {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { LoginSessionInsert } from "@authhero/adapter-interfaces";
+import { loginSessionModel } from "../../../app/dynamodb/keys.js";
 import { isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 describe("loginSessions adapter", () => {
@@ -40,6 +41,20 @@ describe("loginSessions adapter", () => {
       const { id } = await data.loginSessions.create(TENANT_A, loginSessionInsert());
       await data.loginSessions.update(TENANT_A, id, { expires_at: isoIn(-1) });
       assert.equal(await data.loginSessions.get(TENANT_A, id), null);
+    });
+
+    it("moves the TTL with the expiry in one UpdateItem", async () => {
+      const { data, table, commands } = fixture();
+      const { id } = await data.loginSessions.create(TENANT_A, loginSessionInsert());
+      const later = isoIn(7200);
+      const before = commands.length;
+      assert.equal(await data.loginSessions.update(TENANT_A, id, { expires_at: later, state: "pending" } as never), true);
+      assert.deepEqual(commands.slice(before), ["UpdateItemCommand"]);
+
+      const item = await table.get(loginSessionModel.key(TENANT_A, id));
+      assert.equal(item?.expiresAt, Math.ceil(Date.parse(later) / 1000));
+      assert.equal(item?.data.expires_at, later);
+      assert.equal(item?.data.state, "pending");
     });
 
     it("returns false for an unknown id", async () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, RefreshTokenInsert } from "@authhero/adapter-interfaces";
+import { runWithRequestMemo } from "../../../app/cache/request-memo.js";
 import { legacyRefreshTokenFamilyPartition, refreshTokenModel } from "../../../app/dynamodb/keys.js";
 import { assertHttpError, DEVICE, failFirstCommandMentioning, gateCommands, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
@@ -150,6 +151,84 @@ describe("refreshTokens adapter", () => {
       await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id, { expires_at: isoIn(600) }));
       await data.refreshTokens.update(TENANT_A, "rt-1", { last_exchanged_at: isoIn(0) }, { loginSessionBump: { login_id: login.id, expires_at: isoIn(900) } });
       assert.equal(await loginSessionExpiry(data, TENANT_A, login.id), Date.parse(longer));
+    });
+  });
+
+  describe("rotation within one request", () => {
+    /** Refreshes `id` the way AuthHero does: find it, create a successor, record the rotation. */
+    async function rotate(data: DataAdapters, id: string, successorId: string, rotatedAt: string) {
+      const found = await data.refreshTokens.getByLookup(TENANT_A, `lookup-${id}`);
+      assert.ok(found, `token ${id} must be found`);
+      const family = found.family_id ?? found.id;
+      await data.refreshTokens.create(TENANT_A, tokenInsert(successorId, found.login_id!, { token_lookup: `lookup-${successorId}`, family_id: family }));
+      return data.refreshTokens.update(TENANT_A, id, { rotated_to: successorId, rotated_at: rotatedAt, family_id: family });
+    }
+
+    it("writes the successor with the rotation in one request", async () => {
+      const { data } = fixture();
+      const { commands } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      const before = commands.length;
+      assert.equal(await runWithRequestMemo(() => rotate(data, "rt-1", "rt-2", isoIn(0))), true);
+      // The first UpdateItem extends the login session to the successor's expiry. Strong mode writes the
+      // successor, its pointer and the rotation as ordered single-item writes, not a transaction.
+      const writes = process.env.ADAPTER_CONSISTENCY === "strong" ? ["PutItemCommand", "PutItemCommand", "UpdateItemCommand"] : ["TransactWriteItemsCommand"];
+      assert.deepEqual(commands.slice(before), ["QueryCommand", "BatchGetItemCommand", "UpdateItemCommand", ...writes]);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.rotated_to, "rt-2");
+      assert.ok(await data.refreshTokens.getByLookup(TENANT_A, "lookup-rt-2"));
+    });
+
+    it("rejects a second rotation and writes no successor for it", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      await runWithRequestMemo(() => rotate(data, "rt-1", "rt-2", isoIn(0)));
+
+      await assertHttpError(runWithRequestMemo(() => rotate(data, "rt-1", "rt-3", isoIn(1))), 400, "Refresh token already rotated");
+      assert.equal(await data.refreshTokens.get(TENANT_A, "rt-3"), null);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.rotated_to, "rt-2");
+    });
+
+    it("lets one of two concurrent rotations win", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      const results = await Promise.allSettled([
+        runWithRequestMemo(() => rotate(data, "rt-1", "rt-2", isoIn(0))),
+        runWithRequestMemo(() => rotate(data, "rt-1", "rt-3", isoIn(1))),
+      ]);
+      assert.equal(results.filter((result) => result.status === "fulfilled").length, 1, JSON.stringify(results));
+      const winner = (await data.refreshTokens.get(TENANT_A, "rt-1"))?.rotated_to;
+      const loser = winner === "rt-2" ? "rt-3" : "rt-2";
+      assert.ok(await data.refreshTokens.get(TENANT_A, winner!));
+      assert.equal(await data.refreshTokens.get(TENANT_A, loser), null);
+    });
+
+    it("allows a retry that repeats the stored rotated_at", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      const rotatedAt = isoIn(0);
+      await runWithRequestMemo(() => rotate(data, "rt-1", "rt-2", rotatedAt));
+      assert.equal(await runWithRequestMemo(() => rotate(data, "rt-1", "rt-3", rotatedAt)), true);
+      assert.equal((await data.refreshTokens.get(TENANT_A, "rt-1"))?.rotated_to, "rt-3");
+    });
+
+    it("writes a successor without a rotation before the request ends", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1"));
+      await runWithRequestMemo(async () => {
+        await data.refreshTokens.getByLookup(TENANT_A, "lookup-rt-1");
+        await data.refreshTokens.create(TENANT_A, tokenInsert("rt-2", "login-1", { token_lookup: "lookup-rt-2" }));
+      });
+      assert.ok(await data.refreshTokens.get(TENANT_A, "rt-2"));
+    });
+
+    it("rewrites a token whose family changes", async () => {
+      const { data } = fixture();
+      await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", "login-1", { family_id: undefined }));
+      assert.equal(await runWithRequestMemo(() => rotate(data, "rt-1", "rt-2", isoIn(0))), true);
+      const rotated = await data.refreshTokens.get(TENANT_A, "rt-1");
+      assert.equal(rotated?.rotated_to, "rt-2");
+      assert.equal(rotated?.family_id, "rt-1");
+      assert.deepEqual((await data.refreshTokens.list(TENANT_A, { q: "family_id:rt-1" })).refresh_tokens.map((token) => token.id).sort(), ["rt-1", "rt-2"]);
     });
   });
 

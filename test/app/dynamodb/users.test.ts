@@ -248,6 +248,21 @@ describe("users adapter", () => {
       assert.notEqual(stored?.updated_at, created.updated_at);
     });
 
+    it("stamps the last login in one UpdateItem", async () => {
+      const { data, commands } = fixture();
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com", username: "alice" }));
+      const lastLogin = new Date().toISOString();
+      const before = commands.length;
+      assert.equal(await data.users.update(TENANT_A, "auth2|alice", { last_login: lastLogin, last_ip: "192.0.2.1", login_count: 1 }), true);
+      assert.deepEqual(commands.slice(before), ["UpdateItemCommand"]);
+
+      const stored = await data.users.get(TENANT_A, "auth2|alice");
+      assert.equal(stored?.last_login, lastLogin);
+      assert.equal(stored?.login_count, 1);
+      assert.deepEqual(await userIds(data, TENANT_A, "username:alice"), ["auth2|alice"]);
+      assert.deepEqual(await userIds(data, TENANT_A, "email:alice@example.com"), ["auth2|alice"]);
+    });
+
     it("ignores fields set to undefined in the patch", async () => {
       const { data } = fixture();
       await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com", name: "Alice" }));
@@ -387,6 +402,38 @@ describe("users adapter", () => {
       await link(data);
       const linked = await data.users.get(TENANT_A, "google-oauth2|alice");
       assert.deepEqual(linked?.identities?.map((identity) => identity.provider), ["google-oauth2"]);
+    });
+
+    it("skips the linked-user read when never linked", async () => {
+      const { data, commands } = fixture();
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+      const before = commands.length;
+      assert.deepEqual((await data.users.get(TENANT_A, "auth2|alice"))?.identities, [PRIMARY]);
+      assert.deepEqual(commands.slice(before), ["GetItemCommand"]);
+    });
+
+    it("flags a primary when a linked user is created", async () => {
+      const { data } = fixture();
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+      await data.users.create(TENANT_A, userInsert({ user_id: "google-oauth2|alice", connection: "google-oauth2", provider: "google-oauth2", is_social: true, linked_to: "auth2|alice" }));
+      const providers = (await data.users.get(TENANT_A, "auth2|alice"))?.identities?.map((identity) => identity.provider);
+      assert.deepEqual(providers, ["auth2", "google-oauth2"]);
+    });
+
+    it("keeps the flag through a rewrite", async () => {
+      const { data } = fixture();
+      await link(data);
+      await data.users.update(TENANT_A, "auth2|alice", { email: "alice@example.org" });
+      assert.deepEqual((await data.users.get(TENANT_A, "auth2|alice"))?.identities, [PRIMARY, GOOGLE, SMS]);
+      assert.deepEqual((await data.users.list(TENANT_A, { q: "email:alice@example.org" })).users[0]?.identities, [PRIMARY, GOOGLE, SMS]);
+    });
+
+    it("reads linked users of an item without the flag", async () => {
+      const { data, table } = fixture();
+      await link(data);
+      // Items written before the flag existed lack it.
+      await table.update({ Key: { pk: `${TENANT_A}#user#auth2|alice`, sk: "user" }, UpdateExpression: "REMOVE mayHaveLinkedUsers" });
+      assert.deepEqual((await data.users.get(TENANT_A, "auth2|alice"))?.identities, [PRIMARY, GOOGLE, SMS]);
     });
 
     it("ignores links in another tenant", async () => {
