@@ -1,4 +1,4 @@
-import { AdapterError, concurrentChange, failedWrites } from "./errors.js";
+import { AdapterError, concurrentChange, conflict, failedWrites } from "./errors.js";
 import type { ItemKey, StoredItem } from "./item.js";
 import { isRevisionCheck } from "./repository.js";
 import { DynamoTable, targetKey, type TransactItem } from "./table.js";
@@ -105,15 +105,18 @@ export class TransactionTable extends DynamoTable {
 
   /**
    * Applies every staged write in one TransactWriteItems call. Past
-   * DynamoDB's 100-write limit, the unconditional clean-up deletes (such as
-   * a removed user's sessions) go first in batches: they are idempotent,
-   * and the conditional writes that decide the outcome stay atomic.
+   * DynamoDB's 100-write limit, the conditional writes that decide the
+   * outcome are committed first and atomically, and the unconditional
+   * clean-up deletes (such as a removed user's sessions) follow in batches,
+   * so a commit that fails writes nothing.
+   * NOTE: a process that dies between the two leaves the clean-up items, for example the sessions of a removed user.
    */
   async commit(): Promise<void> {
     if (this.staged.size === 0) return;
     let writes = [...this.staged.values()];
+    let cleanup: StagedWrite[] = [];
     if (writes.length > MAX_TRANSACTION_WRITES) {
-      const cleanup = writes.filter((write) => write.cleanup);
+      cleanup = writes.filter((write) => write.cleanup);
       writes = writes.filter((write) => !write.cleanup);
       if (writes.length > MAX_TRANSACTION_WRITES) {
         throw new AdapterError(
@@ -121,7 +124,6 @@ export class TransactionTable extends DynamoTable {
           `A transaction staged ${writes.length} conditional writes; DynamoDB applies at most ${MAX_TRANSACTION_WRITES} atomically. Split the change into smaller requests.`,
         );
       }
-      await this.base.batchDelete(cleanup.map((write) => targetKey(write.write)));
     }
     try {
       await this.base.transactWrite(
@@ -134,6 +136,7 @@ export class TransactionTable extends DynamoTable {
       }
       throw error;
     }
+    if (cleanup.length > 0) await this.base.batchDelete(cleanup.map((write) => targetKey(write.write)));
   }
 
   /**
@@ -156,6 +159,10 @@ export class TransactionTable extends DynamoTable {
       );
     }
     const createdHere = "Put" in earlier.write && earlier.write.Put.ConditionExpression === "attribute_not_exists(pk)";
+    if (createdHere && "Put" in write && write.Put.ConditionExpression === "attribute_not_exists(pk)") {
+      // The second create of one item in a transaction would fail against the table too.
+      throw conflict(conflictMessage ?? "An item with this id already exists.");
+    }
     if ("Delete" in write && createdHere) {
       // Created and deleted in the same transaction: the table never sees it.
       this.staged.delete(id);

@@ -1,7 +1,7 @@
 import type { Identity, User } from "@authhero/adapter-interfaces";
 import { memoizedRead, memoKey } from "../../cache/request-memo.js";
-import { concurrentChange } from "../errors.js";
-import type { StoredItem } from "../item.js";
+import { badRequest, concurrentChange } from "../errors.js";
+import { isExpired, type StoredItem } from "../item.js";
 import { MAY_HAVE_LINKED_USERS, userLookupPartition, userModel } from "../keys.js";
 import { revisionCondition, type Repository } from "../repository.js";
 import type { DynamoTable } from "../table.js";
@@ -34,18 +34,22 @@ export function mayHaveLinkedUsers(item: StoredItem): boolean {
 }
 
 /**
- * Sets MAY_HAVE_LINKED_USERS on the primary user's item before a user links
- * to it, under rewrite()'s revision check, so a concurrent rewrite of the
- * primary cannot write the old flag back. A missing primary, or one whose
- * flag is already true or absent, is left alone.
- * NOTE: a user created later with a missing primary's id starts unflagged,
+ * Prepares the primary user's item for a user linking to it: it must exist
+ * (a link to a missing user would leave the linked user unreachable), its
+ * MAY_HAVE_LINKED_USERS flag is set, and it always gets a new revision,
+ * under rewrite()'s revision check. The new revision makes a concurrent
+ * removal of the primary, which read it before this link, fail instead of
+ * leaving the linked user pointing at nothing.
+ * NOTE: a user created later with a removed primary's id starts unflagged,
  * so it does not show users that linked to the id before it existed.
  */
 export async function markMayHaveLinkedUsers(table: DynamoTable, tenantId: string, primaryId: string): Promise<void> {
   const key = userModel.key(tenantId, primaryId);
   for (let attempt = 0; attempt < 3; attempt++) {
     const item = await table.get(key, { consistent: true });
-    if (!item || mayHaveLinkedUsers(item)) return;
+    if (!item || isExpired(item) || item.type !== userModel.type) {
+      throw badRequest(`Cannot link to user \`${primaryId}\`: no such user in this tenant. Link to an existing user.`);
+    }
     const { condition, values } = revisionCondition(item);
     if (await table.putIf({ ...item, [MAY_HAVE_LINKED_USERS]: true, rev: (Number(item.rev) || 0) + 1 }, condition, values)) return;
   }

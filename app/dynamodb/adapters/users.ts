@@ -7,7 +7,7 @@ import { isExpired, SCHEMA_VERSION, type StoredItem } from "../item.js";
 import { MAY_HAVE_LINKED_USERS, loginSessionRefreshTokenPointer, refreshTokenModel, userRoleAnyScopePrefix, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userAuthenticationMethodsPartition, userModel, userOrganizationsPartition, userPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
-import { liveFilter, Repository } from "../repository.js";
+import { liveFilter, Repository, revisionCondition } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 import { grantIdKeys } from "./grants.js";
 import { currentPassword, passwordWrites } from "./passwords.js";
@@ -74,23 +74,38 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
         return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
       } catch (error) {
         if (error instanceof HTTPException && error.status === 409) {
-          throw new HTTPException(409, { message: "Another user in the same connection already has this email, username or phone number, or the user changed concurrently; check the values and retry.", cause: error });
+          throw new HTTPException(409, { message: "Another user in the same connection already has this email, username or phone number, or the user (or the user it links to) changed concurrently; check the values and retry.", cause: error });
         }
         throw error;
       }
     },
     remove: async (tenantId, id) => {
-      const user = await users.get(tenantId, id);
-      if (!user) return false;
-      const owned = await table.queryAll({ partitionKey: userPartition(tenantId, id) });
-      const signIns = await signInItems(table, tenantId, id);
-      const memberships = await table.queryAll({ index: "gsi1", partitionKey: userOrganizationsPartition(tenantId, id) });
-      const methods = await table.queryAll({ index: "gsi1", partitionKey: userAuthenticationMethodsPartition(tenantId, id) });
       const userKey = userModel.key(tenantId, id);
-      const keys = [...owned, ...grantIdKeys(tenantId, owned), ...lookupItems(tenantId, user), ...signIns, ...memberships, ...methods].map(({ pk, sk }) => ({ pk, sk }));
-      // The user goes last, so an interrupted removal can be repeated and finds what is left.
-      await table.batchDelete(keys.filter((key) => key.pk !== userKey.pk || key.sk !== userKey.sk));
-      return table.delete(userKey);
+      for (let attempt = 0; ; attempt++) {
+        const item = await table.get(userKey, { consistent: true });
+        if (!item || isExpired(item)) return false;
+        const user = users.fromItem(item);
+        const owned = await table.queryAll({ partitionKey: userPartition(tenantId, id) });
+        const signIns = await signInItems(table, tenantId, id);
+        const memberships = await table.queryAll({ index: "gsi1", partitionKey: userOrganizationsPartition(tenantId, id) });
+        const methods = await table.queryAll({ index: "gsi1", partitionKey: userAuthenticationMethodsPartition(tenantId, id) });
+        const lookups = lookupItems(tenantId, user).map(({ pk, sk }) => ({ pk, sk }));
+        const lookupIds = new Set(lookups.map(({ pk, sk }) => `${pk}\u0000${sk}`));
+        const dependents = [...owned, ...grantIdKeys(tenantId, owned), ...signIns, ...memberships, ...methods]
+          .map(({ pk, sk }) => ({ pk, sk }))
+          .filter((key) => (key.pk !== userKey.pk || key.sk !== userKey.sk) && !lookupIds.has(`${key.pk}\u0000${key.sk}`));
+        // Dependents go first, so an interrupted removal can be repeated and finds what is left.
+        await table.batchDelete(dependents);
+        // The user and its lookup items go together, under the revision read above: a concurrent change
+        // of the email or a new link fails this removal and it starts again, instead of leaving a lookup behind.
+        const { condition, values } = revisionCondition(item);
+        try {
+          await table.transactWrite([{ Delete: { Key: userKey, ConditionExpression: condition, ExpressionAttributeValues: values } }, ...lookups.map((Key) => ({ Delete: { Key } }))], "The user changed while it was being removed; retry the request.");
+          return true;
+        } catch (error) {
+          if (!(error instanceof HTTPException && error.status === 409) || attempt >= 2) throw error;
+        }
+      }
     },
     unlink: async (tenantId, id, provider, linkedUserId) => {
       const secondaryId = `${provider}|${linkedUserId}`;

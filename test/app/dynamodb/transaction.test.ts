@@ -197,6 +197,39 @@ describe("transaction()", () => {
     assert.equal(await data.sessions.get(TENANT_A, "s109"), null);
   });
 
+  it("keeps a removal past 100 writes whole when the commit fails", async () => {
+    const { data } = fixture();
+    await data.users.create(TENANT_A, userInsert({ user_id: "auth2|big", email: "big@example.com" }));
+    await data.users.create(TENANT_A, userInsert({ user_id: "auth2|taken", email: "taken@example.com" }));
+    const device = { initial_user_agent: "a", initial_ip: "192.0.2.1", initial_asn: "AS1", last_user_agent: "a", last_ip: "192.0.2.1", last_asn: "AS1" };
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    for (let index = 0; index < 105; index++) {
+      await data.sessions.create(TENANT_A, { id: `s${index}`, user_id: "auth2|big", clients: ["app"], login_session_id: `l${index}`, device, expires_at: expiresAt } as never);
+    }
+    await assertHttpError(
+      data.transaction(async (trx) => {
+        await trx.users.remove(TENANT_A, "auth2|big");
+        await trx.users.create(TENANT_A, userInsert({ user_id: "auth2|dup", email: "taken@example.com" }));
+      }),
+      409,
+    );
+    assert.equal((await data.users.get(TENANT_A, "auth2|big"))?.email, "big@example.com");
+    assert.ok(await data.sessions.get(TENANT_A, "s0"));
+    await assertHttpError(data.users.create(TENANT_A, userInsert({ user_id: "auth2|copy", email: "big@example.com" })), 409);
+  });
+
+  it("rejects a second create of one item", async () => {
+    const { data } = fixture();
+    await assertHttpError(
+      data.transaction(async (trx) => {
+        await trx.users.create(TENANT_A, userInsert({ user_id: "auth2|twice", email: "first@example.com" }));
+        await trx.users.create(TENANT_A, userInsert({ user_id: "auth2|twice", email: "second@example.com" }));
+      }),
+      409,
+    );
+    assert.equal(await data.users.get(TENANT_A, "auth2|twice"), null);
+  });
+
   it("joins a nested transaction to the outer one", async () => {
     const { data } = fixture();
     await assert.rejects(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, UserInsert } from "@authhero/adapter-interfaces";
-import { assertHttpError, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, gateCommands, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 const DATABASE = "Username-Password-Authentication";
 
@@ -445,6 +445,31 @@ describe("users adapter", () => {
   });
 
   describe("remove", () => {
+    it("starts again when the email changes during the removal", async () => {
+      const current = fixture();
+      const { data } = current;
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "old@example.com" }));
+      const userKey = '"Key":{"pk":"tenant-a#user#auth2|alice","sk":"user"}';
+      // Holds the removal's final write of the user: a transaction in the default mode, a DeleteItem in strong mode.
+      const gate = gateCommands(current, (name, input) => (name === "TransactWriteItemsCommand" && input.includes(`"Delete":{${userKey}`)) || (name === "DeleteItemCommand" && input.includes(userKey)));
+      const removal = data.users.remove(TENANT_A, "auth2|alice");
+      await gate.held();
+      assert.equal(await data.users.update(TENANT_A, "auth2|alice", { email: "new@example.com" }), true);
+      gate.release();
+
+      assert.equal(await removal, true);
+      assert.equal(await data.users.get(TENANT_A, "auth2|alice"), null);
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|next", email: "new@example.com" }));
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|other", email: "old@example.com" }));
+    });
+
+    it("rejects a link to a user that does not exist", async () => {
+      const { data } = fixture();
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+      await assertHttpError(data.users.update(TENANT_A, "auth2|alice", { linked_to: "auth2|ghost" }), 400, /no such user/);
+      assert.equal((await data.users.get(TENANT_A, "auth2|alice"))?.linked_to, undefined);
+    });
+
     it("deletes memberships and authentication methods", async () => {
       const { data } = fixture();
       await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
