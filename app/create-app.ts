@@ -2,14 +2,16 @@ import type { DataAdapters } from "@authhero/adapter-interfaces";
 import { init } from "authhero";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 import { selfHostedPages } from "./assets.js";
 import { runWithRequestMemo } from "./cache/request-memo.js";
-import { runAsRequest } from "./dynamodb/outage.js";
+import { earlierOutage, runAsRequest } from "./dynamodb/outage.js";
 import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
 import { requireConfidentialClientAuthentication } from "./client-authentication.js";
 import { oauthErrors } from "./oauth-errors.js";
 import { recordPatchFields } from "./patch-guard.js";
+import { replaceResponse } from "./replace-response.js";
 import { redactSigningKeys } from "./signing-key-redaction.js";
 import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
@@ -55,7 +57,15 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   // rest fail at once, so an outage fails the request in under 3 seconds
   // however many calls AuthHero makes. Repeated reads of one item within
   // the request return the result memoized at the first.
-  app.use("*", (_c, next) => runAsRequest(() => runWithRequestMemo(next)));
+  app.use("*", (c, next) =>
+    runAsRequest(async () => {
+      await runWithRequestMemo(next);
+      // AuthHero turns any failure while it checks a bearer token, a failed key read included, into 401 or 403.
+      // When DynamoDB was unavailable in this request, that answer is wrong: the caller should retry, not re-authenticate.
+      const outage = earlierOutage();
+      if (outage !== undefined && (c.res.status === 401 || c.res.status === 403) && outage instanceof HTTPException) replaceResponse(c, outage.getResponse());
+    }),
+  );
 
   app.get("/health", async (c) => {
     try {

@@ -86,4 +86,17 @@ describe("DynamoDB outage on a request path", function () {
       await hole.close();
     }
   });
+
+  it("answers 503, not 403, to a management call whose signing keys cannot be read", async () => {
+    const hole = await blackHole();
+    try {
+      const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+      const bearer = `${part({ alg: "RS256", kid: "any", typ: "JWT" })}.${part({ sub: "client", aud: "x" })}.${Buffer.from("signature").toString("base64url")}`;
+      const response = await appFor(hole.endpoint).request("/api/v2/users", { headers: { authorization: `Bearer ${bearer}`, "tenant-id": "main" } });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get("retry-after"), "1");
+    } finally {
+      await hole.close();
+    }
+  });
 });
