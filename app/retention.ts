@@ -24,7 +24,7 @@ export function createRetentionJob(settings: AppSettings, options: { documentCli
   const table = new DynamoTable(client, settings.tableName, settings.consistency);
 
   return async function runRetention(event: RetentionEvent = {}): Promise<{ removed: number }> {
-    const tenantId = typeof event?.tenantId === "string" && event.tenantId !== "" ? event.tenantId : undefined;
+    const tenantId = readTenantId(event);
     const started = Date.now();
     try {
       const removed = await sweepExpired(table, { tenantId });
@@ -35,4 +35,17 @@ export function createRetentionJob(settings: AppSettings, options: { documentCli
       throw error;
     }
   };
+}
+
+/**
+ * Reads the optional tenant scope. A schedule's event names none; a tenantId
+ * that is present but not a non-empty string is rejected rather than widened
+ * to every tenant.
+ */
+function readTenantId(event: unknown): string | undefined {
+  if (event === null || typeof event !== "object" || !("tenantId" in event) || event.tenantId === undefined) return undefined;
+  if (typeof event.tenantId !== "string" || event.tenantId === "") {
+    throw new Error(`The retention event's tenantId is ${JSON.stringify(event.tenantId)}; pass a tenant id string, or leave it out to sweep every tenant.`);
+  }
+  return event.tenantId;
 }

@@ -26,9 +26,10 @@ export const SESSION_TYPES = ["login-session", "session", "refresh-token", "refr
  */
 export async function sweepExpired(table: DynamoTable, scope: SweepScope = {}): Promise<number> {
   const cutoff = scope.expiredBefore ?? nowSeconds();
-  const clauses = ["#expiresAt <= :cutoff"];
+  // A damaged item may hold a non-number expiresAt; comparing it would fail the Scan on some engines.
+  const clauses = ["attribute_type(#expiresAt, :number)", "#expiresAt <= :cutoff"];
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ":cutoff": cutoff };
+  const values: Record<string, unknown> = { ":cutoff": cutoff, ":number": "N" };
   if (scope.tenantId !== undefined) {
     clauses.push("tenant_id = :tenant");
     values[":tenant"] = scope.tenantId;

@@ -94,6 +94,25 @@ describe("retention sweep", () => {
     assert.deepEqual(await job({}), { removed: 2 });
   });
 
+  it("rejects a tenantId that is not a non-empty string", async () => {
+    const { sweeper, endpoint, tableName } = fixture;
+    const settings = readSettings({ AWS_REGION: TEST_REGION, AUTHHERO_ISSUER: "http://127.0.0.1:3000/", AUTHHERO_DYNAMODB_ENDPOINT: endpoint, AUTHHERO_TABLE_NAME: tableName });
+    const job = createRetentionJob(settings, { documentClient: sweeper, logger: { log: () => {} } });
+    for (const tenantId of [5, "", null]) {
+      await assert.rejects(job({ tenantId } as never), /tenantId is .*; pass a tenant id string/);
+    }
+    assert.deepEqual(await job(null as never), { removed: 0 });
+  });
+
+  it("skips items whose expiresAt is not a number", async () => {
+    const { data, sweeper, tableName } = fixture;
+    await fillTenant(data, TENANT_A);
+    const raw = new DynamoTable(sweeper, tableName);
+    await raw.put({ pk: "tenant-a#session#odd", sk: "session", type: "session", v: 1, tenant_id: TENANT_A, data: {}, expiresAt: "soon" as never });
+    assert.equal(await sweepExpired(raw), 2);
+    assert.equal(await storedKeys(sweeper, tableName, [{ pk: "tenant-a#session#odd", sk: "session" }]), 1);
+  });
+
   it("keeps an item that was extended after the Scan read it", async () => {
     const { data, sweeper, tableName } = fixture;
     await data.sessions.create(TENANT_A, sessionInsert("revived", "auth2|alice", isoIn(-60)));
