@@ -85,6 +85,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`\`PORT\` is \`${env.PORT}\`; it must be a TCP port number from 1 to 65535.`);
 
+  const tenantId = env.AUTHHERO_TENANT_ID || undefined;
+  // The same rule as the deployment's `tenantId` config key.
+  if (tenantId !== undefined && !/^[a-z0-9_-]{1,64}$/.test(tenantId)) {
+    problems.push(`\`AUTHHERO_TENANT_ID\` is \`${tenantId}\`; it must be 1 to 64 lowercase letters, digits, \`_\` or \`-\`, such as \`main\`.`);
+  }
+
   const tableName = env.AUTHHERO_TABLE_NAME ?? DEFAULT_TABLE_NAME;
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) problems.push(`\`AUTHHERO_TABLE_NAME\` is \`${tableName}\`; it must be 3 to 255 letters, digits, \`_\`, \`-\` or \`.\`.`);
 
@@ -95,7 +101,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings 
     dynamodbEndpoint: endpoint,
     issuer: issuer.endsWith("/") ? issuer : `${issuer}/`,
     allowedOrigins,
-    tenantId: env.AUTHHERO_TENANT_ID || undefined,
+    tenantId,
     regionEndpoints,
     consistency: consistency as AppSettings["consistency"],
     forwardFailure,

@@ -1,5 +1,6 @@
 import { createRuntime } from "../runtime.js";
 import { readSettings, SettingsError } from "../settings.js";
+import { readAdminSettings } from "./admin-settings.js";
 import { seedTenant } from "./seed.js";
 
 /**
@@ -7,18 +8,17 @@ import { seedTenant } from "./seed.js";
  * same way a deployment's seed function does. Safe to repeat.
  */
 async function main(): Promise<void> {
-  const password = process.env.AUTHHERO_ADMIN_PASSWORD;
-  if (!password) throw new SettingsError(["`AUTHHERO_ADMIN_PASSWORD` is missing; set it to the admin user's initial password (at least 8 characters)."]);
   const settings = readSettings();
-  const runtime = createRuntime(settings);
   const origin = settings.issuer.replace(/\/$/, "");
+  const admin = readAdminSettings(process.env, { generatePassword: false, defaultCallback: `${origin}/auth-callback` });
+  const runtime = createRuntime(settings);
   const result = await seedTenant(runtime.dataAdapter, {
     tenantId: settings.tenantId ?? "main",
     issuer: settings.issuer,
-    adminUsername: process.env.AUTHHERO_ADMIN_USERNAME ?? "admin",
-    adminEmail: process.env.AUTHHERO_ADMIN_EMAIL ?? "admin@example.com",
-    adminPassword: password,
-    callbacks: (process.env.AUTHHERO_CALLBACKS ?? `${origin}/auth-callback`).split(",").map((url) => url.trim()).filter(Boolean),
+    adminUsername: admin.username,
+    adminEmail: admin.email,
+    adminPassword: admin.password,
+    callbacks: admin.callbacks ?? [],
     allowedLogoutUrls: [origin],
   });
   process.stdout.write(

@@ -4,6 +4,7 @@ import { listen, createServerRuntime, PortInUseError } from "../node-server.js";
 import { readSettings, SettingsError, type AppSettings } from "../settings.js";
 import { EngineMissingError, startLocalEngine, type LocalEngine } from "./engine.js";
 import { startLocalRegions } from "./multi-region.js";
+import { readAdminSettings, type AdminSettings } from "./admin-settings.js";
 import { seedTenant, type SeedResult } from "./seed.js";
 import { ensureTable } from "./table-bootstrap.js";
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const embedded = !env.AUTHHERO_DYNAMODB_ENDPOINT;
   // Everything is validated before the engine starts, so bad settings leave nothing running.
   readSettings(embedded ? { ...env, AUTHHERO_DYNAMODB_ENDPOINT: "http://127.0.0.1:1" } : env);
+  const admin = readAdminSettings(env, { generatePassword: true });
 
   let engine: LocalEngine | undefined;
   try {
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
       delete env.AWS_PROFILE;
     }
     Object.assign(process.env, env);
-    const close = regions.length > 1 ? await startRegions(regions, env, engine) : await startOne(env, engine);
+    const close = regions.length > 1 ? await startRegions(regions, env, engine, admin) : await startOne(env, engine, admin);
 
     const stop = async (signal: string) => {
       process.stdout.write(`\nStopping (${signal})...\n`);
@@ -61,6 +63,9 @@ function localEnvironment(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 function parseRegionsArgument(args: string[]): string[] {
+  // `--regions` is the only argument, so a typo such as `--region` must not start one region silently.
+  const unknown = args.find((arg, position) => arg !== "--regions" && !arg.startsWith("--regions=") && args[position - 1] !== "--regions");
+  if (unknown !== undefined) throw new SettingsError([`Unknown argument \`${unknown}\`; npm start accepts only \`--regions <region>,<region>\`.`]);
   const index = args.findIndex((arg) => arg === "--regions" || arg.startsWith("--regions="));
   if (index < 0) return [];
   const value = args[index]!.includes("=") ? args[index]!.split("=")[1] : args[index + 1];
@@ -72,11 +77,10 @@ function parseRegionsArgument(args: string[]): string[] {
   return regions;
 }
 
-async function startOne(env: NodeJS.ProcessEnv, engine: LocalEngine | undefined): Promise<() => Promise<void>> {
+async function startOne(env: NodeJS.ProcessEnv, engine: LocalEngine | undefined, admin: AdminSettings): Promise<() => Promise<void>> {
   const settings = readSettings(env);
   const tableState = await ensureTable({ endpoint: settings.dynamodbEndpoint, region: settings.region, tableName: settings.tableName });
   const runtime = createServerRuntime(settings);
-  const admin = adminFromEnvironment(env);
   const origin = settings.issuer.replace(/\/$/, "");
   const seeded = await seedTenant(runtime.dataAdapter, {
     tenantId: settings.tenantId!,
@@ -95,7 +99,7 @@ async function startOne(env: NodeJS.ProcessEnv, engine: LocalEngine | undefined)
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-async function startRegions(regions: string[], env: NodeJS.ProcessEnv, engine: LocalEngine | undefined): Promise<() => Promise<void>> {
+async function startRegions(regions: string[], env: NodeJS.ProcessEnv, engine: LocalEngine | undefined, admin: AdminSettings): Promise<() => Promise<void>> {
   if (!engine) throw new SettingsError(["`--regions` runs on the embedded engine only; unset `AUTHHERO_DYNAMODB_ENDPOINT`."]);
   const firstPort = Number(env.PORT ?? 3000);
   const delayMs = Number(env.AUTHHERO_REPLICATION_DELAY_MS ?? 500);
@@ -103,7 +107,6 @@ async function startRegions(regions: string[], env: NodeJS.ProcessEnv, engine: L
   const local = await startLocalRegions({ regions, endpoint: engine.endpoint, delayMs, firstPort, issuer: env.AUTHHERO_ISSUER, tenantId: env.AUTHHERO_TENANT_ID });
   const home = local.regions[0]!;
   const settings = readSettings({ ...env, AWS_REGION: home.region });
-  const admin = adminFromEnvironment(env);
   const origin = settings.issuer.replace(/\/$/, "");
   const seeded = await seedTenant(home.runtime.dataAdapter, {
     tenantId: settings.tenantId!,
@@ -117,16 +120,6 @@ async function startRegions(regions: string[], env: NodeJS.ProcessEnv, engine: L
   const regionLines = local.regions.map((region) => `  ${region.region.padEnd(16)} ${region.baseUrl}  (table authhero-${region.region})`);
   printWelcome({ origin, settings, seeded, admin, storage: `embedded engine at ${engine.endpoint}, replication delay ${delayMs} ms`, regionLines });
   return () => local.close();
-}
-
-function adminFromEnvironment(env: NodeJS.ProcessEnv) {
-  const generated = env.AUTHHERO_ADMIN_PASSWORD ? undefined : randomBytes(12).toString("base64url");
-  return {
-    username: env.AUTHHERO_ADMIN_USERNAME ?? "admin",
-    email: env.AUTHHERO_ADMIN_EMAIL ?? "admin@example.com",
-    password: env.AUTHHERO_ADMIN_PASSWORD ?? generated!,
-    generated,
-  };
 }
 
 /** Shows the code the login URL returns, since no real client listens at `/auth-callback` locally. */
@@ -146,7 +139,7 @@ function printWelcome(details: {
   origin: string;
   settings: AppSettings;
   seeded: SeedResult;
-  admin: ReturnType<typeof adminFromEnvironment>;
+  admin: AdminSettings;
   storage: string;
   regionLines: string[];
 }): void {
@@ -172,6 +165,7 @@ function printWelcome(details: {
     `  Tenant:          ${seeded.tenantId}`,
     `  Discovery:       ${origin}/.well-known/openid-configuration`,
     `  Login:           ${loginUrl.toString()}`,
+    `  Login client:    ${seeded.defaultClientId}, secret ${seeded.defaultClientSecret} (for the code exchange at /oauth/token)`,
     `  Admin user:      ${admin.username} (${admin.email})`,
     `  Admin password:  ${password}`,
     "",

@@ -14,8 +14,8 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs the `npm start` entrypoint and resolves with its banner once it listens. */
-function start(env: Record<string, string>): Promise<{ child: ChildProcess; banner: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "app/local/start.ts"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function start(env: Record<string, string>, args: string[] = []): Promise<{ child: ChildProcess; banner: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "app/local/start.ts", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start printed no banner within 60 s:\n${output}`)), 60_000);
@@ -65,6 +65,16 @@ describe("npm start", function () {
     assert.ok(url.startsWith(`${origin}/auth-callback?code=`), `ended at ${url}`);
     assert.equal(response.status, 200);
     assert.match(await response.text(), /Authorization code: \S+/);
+
+    // The printed client secret completes the code exchange.
+    const client = /Login client:\s+(\S+), secret (\S+)/.exec(banner);
+    assert.ok(client, banner);
+    const exchange = await fetch(`${origin}/oauth/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "authorization_code", code: new URL(url).searchParams.get("code")!, redirect_uri: `${origin}/auth-callback`, client_id: client[1]!, client_secret: client[2]! }),
+    });
+    assert.equal(exchange.status, 200, await exchange.clone().text());
+    assert.ok(((await exchange.json()) as { id_token?: string }).id_token);
   });
 
   it("prints working management client credentials", async () => {
@@ -84,6 +94,10 @@ describe("npm start", function () {
     child!.kill("SIGINT");
     assert.equal(await exited(child!), 0);
     await assert.rejects(fetch(`${origin}/health`));
+  });
+
+  it("rejects an unknown argument before starting anything", async () => {
+    await assert.rejects(start({}, ["--region", "us-east-1"]), /Unknown argument `--region`/);
   });
 
   it("rejects a bad PORT before starting anything", async () => {
