@@ -15,6 +15,13 @@ export const CLAIM_LEASE_MS = 60_000;
 
 type Step = { write: TransactItem; index: number };
 
+/** One adapter call's writes; `positions` places them in a larger change, for the error's ConditionFailedAt. */
+export interface WriteGroup {
+  writes: TransactItem[];
+  conflictMessages: Array<string | undefined>;
+  positions?: number[];
+}
+
 /** A step's change, kept so that a later failure can undo it. */
 interface Applied {
   kind: "put" | "delete" | "update";
@@ -41,16 +48,30 @@ interface Applied {
  * and the change fails with a 409, as the transaction would have.
  */
 export async function applyInOrder(table: DynamoTable, writes: TransactItem[], conflictMessages?: ConflictMessages): Promise<void> {
-  const owner = writes.length > 0 ? targetKey(writes[0]!) : undefined;
+  const messages = writes.map((_write, index) => (typeof conflictMessages === "string" ? conflictMessages : conflictMessages?.[index]));
+  await applyGroupsInOrder(table, [{ writes, conflictMessages: messages }]);
+}
+
+/**
+ * Applies several multi-item changes, one after the other, each in the
+ * order applyInOrder describes, as one unit: a failed condition in any of
+ * them undoes every write applied so far. A transaction() commit in strong
+ * mode uses it with one group per adapter call, so the calls apply in the
+ * order the callback made them (a single-use token is marked used before
+ * the client it pays for is written).
+ */
+export async function applyGroupsInOrder(table: DynamoTable, groups: WriteGroup[]): Promise<void> {
   const applied: Applied[] = [];
-  for (const step of orderSteps(writes)) {
-    const outcome = await applyStep(table, step.write, owner);
-    if (outcome === "failed") {
-      await undo(table, applied);
-      const message = typeof conflictMessages === "string" ? conflictMessages : conflictMessages?.[step.index];
-      throw conflict(message ?? "The item already exists or was changed concurrently.", new ConditionFailedAt(step.index));
+  for (const group of groups) {
+    const owner = group.writes.length > 0 ? targetKey(group.writes[0]!) : undefined;
+    for (const step of orderSteps(group.writes)) {
+      const outcome = await applyStep(table, step.write, owner);
+      if (outcome === "failed") {
+        await undo(table, applied);
+        throw conflict(group.conflictMessages[step.index] ?? "The item already exists or was changed concurrently.", new ConditionFailedAt(group.positions?.[step.index] ?? step.index));
+      }
+      if (outcome !== "checked") applied.push(outcome);
     }
-    if (outcome !== "checked") applied.push(outcome);
   }
 }
 

@@ -1,6 +1,7 @@
 import { AdapterError, concurrentChange, conflict, failedWrites } from "./errors.js";
 import type { ItemKey, StoredItem } from "./item.js";
 import { isRevisionCheck } from "./repository.js";
+import { applyGroupsInOrder, type WriteGroup } from "./ordered-writes.js";
 import { DynamoTable, targetKey, type TransactItem } from "./table.js";
 
 /** DynamoDB's limit on the writes of one TransactWriteItems call. */
@@ -11,6 +12,8 @@ interface StagedWrite {
   conflictMessage?: string;
   /** An unconditional delete from batchDelete: idempotent clean-up. */
   cleanup: boolean;
+  /** The adapter call that staged it, counted from 0; strong mode applies calls in this order. */
+  group: number;
 }
 
 /**
@@ -27,6 +30,7 @@ interface StagedWrite {
  */
 export class TransactionTable extends DynamoTable {
   private readonly staged = new Map<string, StagedWrite>();
+  private groups = 0;
 
   constructor(private readonly base: DynamoTable) {
     super(base.client, base.tableName, base.consistency);
@@ -55,6 +59,7 @@ export class TransactionTable extends DynamoTable {
   }
 
   override async put(item: StoredItem, options: { ifAbsent?: boolean; conflictMessage?: string } = {}): Promise<void> {
+    this.groups++;
     this.stage(
       { Put: { Item: item, ConditionExpression: options.ifAbsent ? "attribute_not_exists(pk)" : undefined } },
       options.ifAbsent ? (options.conflictMessage ?? "An item with this id already exists.") : undefined,
@@ -62,6 +67,7 @@ export class TransactionTable extends DynamoTable {
   }
 
   override async putIf(item: StoredItem, condition: string, values?: Record<string, unknown>): Promise<boolean> {
+    this.groups++;
     this.stage({ Put: { Item: item, ConditionExpression: condition, ExpressionAttributeValues: values } });
     return true;
   }
@@ -72,6 +78,7 @@ export class TransactionTable extends DynamoTable {
       throw new AdapterError("adapter.failed", `An update of \`${key.pk}\` asks for ReturnValues inside a transaction, where writes are applied only at the commit; call it outside transaction().`);
     }
     if (requiresExistence(input.ConditionExpression) && !(await this.get(key))) return { applied: false };
+    this.groups++;
     this.stage({
       Update: {
         Key: key,
@@ -86,15 +93,18 @@ export class TransactionTable extends DynamoTable {
 
   override async delete(key: ItemKey, condition = "attribute_exists(pk)", expression: { names?: Record<string, string>; values?: Record<string, unknown> } = {}): Promise<boolean> {
     if (requiresExistence(condition) && !(await this.get(key))) return false;
+    this.groups++;
     this.stage({ Delete: { Key: key, ConditionExpression: condition, ExpressionAttributeNames: expression.names, ExpressionAttributeValues: expression.values } });
     return true;
   }
 
   override async transactWrite(items: TransactItem[], conflictMessages?: string | ReadonlyArray<string | undefined>): Promise<void> {
+    this.groups++;
     items.forEach((item, index) => this.stage(item, typeof conflictMessages === "string" ? conflictMessages : conflictMessages?.[index]));
   }
 
   override async batchDelete(keys: ItemKey[]): Promise<void> {
+    this.groups++;
     for (const key of keys) this.stage({ Delete: { Key: key } }, undefined, true);
   }
 
@@ -126,10 +136,15 @@ export class TransactionTable extends DynamoTable {
       }
     }
     try {
-      await this.base.transactWrite(
-        writes.map((write) => write.write),
-        writes.map((write) => write.conflictMessage),
-      );
+      if (this.base.consistency === "strong") {
+        // Each adapter call's writes keep their own safe order, and the calls apply in the order the callback made them.
+        await applyGroupsInOrder(this.base, groupWrites(writes));
+      } else {
+        await this.base.transactWrite(
+          writes.map((write) => write.write),
+          writes.map((write) => write.conflictMessage),
+        );
+      }
     } catch (error) {
       if (lostOnlyRevisionRaces(error, writes)) {
         throw concurrentChange("An item this transaction read was changed by another writer before the commit; retry the request.", new StaleRevision(error));
@@ -149,7 +164,7 @@ export class TransactionTable extends DynamoTable {
     const id = keyOf(targetKey(write));
     const earlier = this.staged.get(id);
     if (!earlier) {
-      this.staged.set(id, { write, conflictMessage, cleanup });
+      this.staged.set(id, { write, conflictMessage, cleanup, group: this.groups });
       return;
     }
     if ("Update" in write || "Update" in earlier.write || "ConditionCheck" in write || "ConditionCheck" in earlier.write) {
@@ -170,7 +185,7 @@ export class TransactionTable extends DynamoTable {
     }
     const kept = conditionOf(earlier.write);
     const merged: TransactItem = "Put" in write ? { Put: { ...write.Put, ...kept } } : { Delete: { ...write.Delete, ...kept } };
-    this.staged.set(id, { write: merged, conflictMessage: earlier.conflictMessage ?? conflictMessage, cleanup: earlier.cleanup && cleanup });
+    this.staged.set(id, { write: merged, conflictMessage: earlier.conflictMessage ?? conflictMessage, cleanup: earlier.cleanup && cleanup, group: earlier.group });
   }
 }
 
@@ -201,6 +216,19 @@ function lostOnlyRevisionRaces(error: unknown, writes: StagedWrite[]): boolean {
   const failed = failedWrites(error);
   if (failed.length === 0) return false;
   return failed.every(({ index, reason }) => reason === "TransactionConflict" || (reason === "ConditionalCheckFailed" && isRevisionCheck(conditionOf(writes[index]!.write).ConditionExpression)));
+}
+
+function groupWrites(writes: StagedWrite[]): WriteGroup[] {
+  const groups = new Map<number, WriteGroup & { positions: number[] }>();
+  const inOrder = writes.map((staged, position) => ({ staged, position })).sort((left, right) => left.staged.group - right.staged.group);
+  for (const { staged, position } of inOrder) {
+    const group = groups.get(staged.group) ?? { writes: [], conflictMessages: [], positions: [] };
+    group.writes.push(staged.write);
+    group.conflictMessages.push(staged.conflictMessage);
+    group.positions.push(position);
+    groups.set(staged.group, group);
+  }
+  return [...groups.values()];
 }
 
 function keyOf(key: ItemKey): string {

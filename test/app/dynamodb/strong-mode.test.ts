@@ -117,6 +117,21 @@ describe("strong (MRSC) mode", () => {
     assert.equal(user?.given_name, "Alice");
   });
 
+  it("applies a transaction's calls in the order the callback made them", async () => {
+    const { data } = fixture();
+    await data.roles.create(TENANT_A, { id: "rol_token", name: "single-use token" });
+    // The first call, like marking a registration token used, fails as a crash would: nothing after it may be written.
+    failFirstCommandMentioning(fixture(), "single use spent");
+    await assert.rejects(
+      data.transaction(async (trx) => {
+        await trx.roles.update(TENANT_A, "rol_token", { description: "single use spent" });
+        await trx.clients.create(TENANT_A, { client_id: "paid-for", name: "Registered" } as never);
+      }),
+    );
+    assert.equal(await data.clients.get(TENANT_A, "paid-for"), null);
+    assert.equal(await data.clients.getByClientId("paid-for"), null);
+  });
+
   it("reads the table's own items with ConsistentRead", async () => {
     const { data, table } = fixture();
     const sent: Array<{ name: string; consistent?: boolean }> = [];
