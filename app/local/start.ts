@@ -79,7 +79,13 @@ function parseRegionsArgument(args: string[]): string[] {
 
 async function startOne(env: NodeJS.ProcessEnv, engine: LocalEngine | undefined, admin: AdminSettings): Promise<() => Promise<void>> {
   const settings = readSettings(env);
-  const tableState = await ensureTable({ endpoint: settings.dynamodbEndpoint, region: settings.region, tableName: settings.tableName });
+  const tableState = await ensureTable({ endpoint: settings.dynamodbEndpoint, region: settings.region, tableName: settings.tableName }).catch((error: unknown) => {
+    if (engine) throw error;
+    const where = settings.dynamodbEndpoint ?? `DynamoDB in ${settings.region}`;
+    throw new SettingsError([
+      `Could not create or read table \`${settings.tableName}\` at ${where} (AUTHHERO_DYNAMODB_ENDPOINT): ${error instanceof Error ? error.message : String(error)}. Start the engine there and check the credentials, or unset AUTHHERO_DYNAMODB_ENDPOINT to use the embedded engine.`,
+    ]);
+  });
   const runtime = createServerRuntime(settings);
   const origin = settings.issuer.replace(/\/$/, "");
   const seeded = await seedTenant(runtime.dataAdapter, {
