@@ -105,9 +105,24 @@ async function applyStep(table: DynamoTable, write: TransactItem, owner: ItemKey
     if (isClaim(item) && (await takeOverStaleClaim(table, item))) return { kind: "put", key: targetKey(write), writeId };
     return "failed";
   }
+  if ("Update" in write) {
+    // A SET update carries the marker too, so its undo cannot overwrite a later writer either.
+    const marked = /^SET /i.test(write.Update.UpdateExpression)
+      ? {
+          Update: {
+            ...write.Update,
+            UpdateExpression: withMarker(write.Update.UpdateExpression),
+            ExpressionAttributeValues: { ...write.Update.ExpressionAttributeValues, ":writeIdMarker": writeId },
+          },
+        }
+      : write;
+    const result = await table.writeReturningOld(marked);
+    if (!result.applied) return "failed";
+    return { kind: "update", key: targetKey(write), before: result.before, writeId: marked === write ? undefined : writeId };
+  }
   const result = await table.writeReturningOld(write);
   if (!result.applied) return "failed";
-  return { kind: "Delete" in write ? "delete" : "update", key: targetKey(write), before: result.before };
+  return { kind: "delete", key: targetKey(write), before: result.before };
 }
 
 /**
@@ -130,10 +145,18 @@ async function takeOverStaleClaim(table: DynamoTable, item: StoredItem): Promise
   return replaced.applied;
 }
 
+/** Adds the marker assignment at the end of an update expression's SET clause. */
+function withMarker(expression: string): string {
+  const clauseEnd = expression.search(/\s(REMOVE|ADD|DELETE)\s/i);
+  const end = clauseEnd < 0 ? expression.length : clauseEnd;
+  return `${expression.slice(0, end)}, writeId = :writeIdMarker${expression.slice(end)}`;
+}
+
 /**
- * Puts back what the applied steps changed, newest first. A put is undone
- * only while the item still carries its marker, and a delete only while
- * nobody re-created the item, so an undo never overwrites a later writer.
+ * Puts back what the applied steps changed, newest first. A put or SET
+ * update is undone only while the item still carries its marker, and a
+ * delete only while no one re-created the item, so an undo never overwrites
+ * a later writer.
  */
 async function undo(table: DynamoTable, applied: Applied[]): Promise<void> {
   for (const step of [...applied].reverse()) {
@@ -143,7 +166,8 @@ async function undo(table: DynamoTable, applied: Applied[]): Promise<void> {
     } else if (step.kind === "delete" && step.before) {
       await table.writeReturningOld({ Put: { Item: step.before, ConditionExpression: "attribute_not_exists(pk)" } });
     } else if (step.kind === "update") {
-      await table.writeReturningOld(step.before ? { Put: { Item: step.before } } : { Delete: { Key: step.key } });
+      const guard = step.writeId === undefined ? {} : ours;
+      await table.writeReturningOld(step.before ? { Put: { Item: step.before, ...guard } } : { Delete: { Key: step.key, ...guard } });
     }
   }
 }
