@@ -29,6 +29,7 @@ import { createCodesAdapter } from "./adapters/codes.js";
 import { createCustomDomainsAdapter } from "./adapters/custom-domains.js";
 import { createGrantsAdapter } from "./adapters/grants.js";
 import { createLoginSessionsAdapter } from "./adapters/login-sessions.js";
+import { createLogStreamsAdapter, createMigrationSourcesAdapter } from "./adapters/listed-entities.js";
 import { createLogsAdapter } from "./adapters/logs.js";
 import { createPasswordsAdapter } from "./adapters/passwords.js";
 import { createRefreshTokensAdapter } from "./adapters/refresh-tokens.js";
@@ -131,6 +132,8 @@ function buildAdapters(table: DynamoTable, options: DynamoDbAdapterOptions, tran
     keys: createKeysAdapter(table),
     loginSessions: createLoginSessionsAdapter(table),
     logs: createLogsAdapter(table, options.logRetentionDays ?? 30),
+    logStreams: createLogStreamsAdapter(table),
+    migrationSources: createMigrationSourcesAdapter(table),
     organizationConnections: createOrganizationConnectionsAdapter(table),
     organizations: createCrudAdapter<Organization, Organization, "organizations">(table, { type: "organization", idField: "id", idPrefix: "org", listKey: "organizations" }),
     passwords: createPasswordsAdapter(table),

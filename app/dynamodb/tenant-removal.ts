@@ -27,7 +27,7 @@ import type { DynamoTable, QueryRequest } from "./table.js";
  * Plain tenant entities (`tenantEntityModel`): one item each, listed in the
  * tenant's gsi1 partition `<tenant>#<type>`, with nothing stored under them.
  */
-const PLAIN_TYPES = ["client-grant", "connection", "flow", "form", "hook", "hook-code", "invite", "resource-server", "theme"] as const;
+const PLAIN_TYPES = ["client-grant", "connection", "flow", "form", "hook", "hook-code", "invite", "log-stream", "migration-source", "resource-server", "theme"] as const;
 
 /** Entities whose own partition also contains child items: role permissions, action versions, organization connections. */
 const PARENT_TYPES = ["role", "action", "organization"] as const;

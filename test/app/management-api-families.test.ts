@@ -354,6 +354,35 @@ describe("management API families", function () {
       });
     });
   }
+  // Tenants hold a handful of these, so AuthHero lists them whole, without paging.
+  for (const unpaged of [
+    { path: "/log-streams", create: (name: string) => ({ name, type: "http", sink: { httpEndpoint: `https://logs.example.com/${name}` } }), patch: { status: "paused" } },
+    {
+      path: "/migration-sources",
+      create: (name: string) => ({ name, provider: "auth0", connection: "Username-Password-Authentication", credentials: { domain: `${name}.example.com`, client_id: `${name}-client`, client_secret: "upstream-secret" } }),
+      patch: { enabled: false },
+    },
+  ]) {
+    describe(unpaged.path, () => {
+      it("creates, reads, lists, updates and deletes", async () => {
+        const ids: string[] = [];
+        for (const name of ["first", "second"]) ids.push(String((await expectStatus("POST", unpaged.path, [200, 201], unpaged.create(name))).json.id));
+        assert.equal((await expectStatus("GET", `${unpaged.path}/${ids[0]}`, 200)).json.name, "first");
+        const listed = await expectStatus("GET", unpaged.path, 200);
+        assert.deepEqual(listed.json.map((row: { id: string }) => row.id).sort(), [...ids].sort());
+
+        await expectStatus("PATCH", `${unpaged.path}/${ids[0]}`, 200, unpaged.patch);
+        const reread = await expectStatus("GET", `${unpaged.path}/${ids[0]}`, 200);
+        for (const [field, value] of Object.entries(unpaged.patch)) assert.deepEqual(reread.json[field], value);
+        assert.equal(reread.json.name, "first", "a PATCH keeps the fields it does not send");
+
+        for (const id of ids) await expectStatus("DELETE", `${unpaged.path}/${id}`, [200, 204]);
+        await expectStatus("GET", `${unpaged.path}/${ids[0]}`, 404);
+        assert.deepEqual((await expectStatus("GET", unpaged.path, 200)).json, []);
+      });
+    });
+  }
+
   describe("/branding and /branding/themes/default", () => {
     it("updates and reads branding and the theme", async () => {
       await expectStatus("PATCH", "/branding", 200, { colors: { primary: "#112233", page_background: "#ffffff" }, logo_url: "https://cdn.example.com/logo.png" });

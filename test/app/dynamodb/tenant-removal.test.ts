@@ -113,6 +113,8 @@ async function fillTenant(data: DataAdapters, tenantId: string): Promise<void> {
     family_id: "family-1",
   } as never);
   await data.codes.create(tenantId, { code_id: "code-1", login_id: login.id, code_type: "authorization_code", expires_at: isoIn(600) });
+  await data.logStreams?.create(tenantId, { name: "stream", type: "http", sink: { httpEndpoint: "https://logs.example.com" } } as never);
+  await data.migrationSources?.create(tenantId, { name: "upstream", provider: "auth0", connection: "db", enabled: true, credentials: { domain: "up.example.com", client_id: "c", client_secret: "s" } } as never);
   await data.grants?.create(tenantId, { user_id: alice, clientID: clientId, audience: api, scope: ["read:all"] } as never);
   await data.clientRegistrationTokens?.create(tenantId, { id: `iat-${tenantId}`, token_hash: `iat-hash-${tenantId}`, type: "iat", single_use: true } as never);
   await data.clientRegistrationTokens?.create(tenantId, { id: `rat-${tenantId}`, token_hash: `rat-hash-${tenantId}`, type: "rat", client_id: clientId, single_use: false } as never);
@@ -153,7 +155,7 @@ describe("tenants.remove", () => {
       "hook", "hook-code", "flow", "form", "theme", "branding", "prompt-settings", "custom-text", "email-provider", "universal-login-template",
       "email-template", "user", "user-lookup", "password", "user-role", "user-permission", "user-organization", "authentication-method",
       "login-session", "session", "refresh-token", "refresh-token-pointer", "code", "log",
-      "grant", "grant-id", "client-registration-token", "client-registration-token-hash",
+      "grant", "grant-id", "client-registration-token", "client-registration-token-hash", "log-stream", "migration-source",
     ];
     for (const type of expected) assert.ok(types.has(type), `no \`${type}\` item was stored`);
   });
