@@ -35,6 +35,7 @@ import { createPasswordsAdapter } from "./adapters/passwords.js";
 import { createRefreshTokensAdapter } from "./adapters/refresh-tokens.js";
 import { createRolePermissionsAdapter } from "./adapters/role-permissions.js";
 import { createSessionsAdapter } from "./adapters/sessions.js";
+import { createStatsAdapter } from "./adapters/stats.js";
 import {
   createBrandingAdapter,
   createCustomTextAdapter,
@@ -143,6 +144,7 @@ function buildAdapters(table: DynamoTable, options: DynamoDbAdapterOptions, tran
     rolePermissions: createRolePermissionsAdapter(table),
     roles: createCrudAdapter<Role, Role, "roles">(table, { type: "role", idField: "id", idPrefix: "rol", listKey: "roles" }),
     sessions: createSessionsAdapter(table),
+    stats: createStatsAdapter(table),
     tenants: createTenantsAdapter(table, (tenantId) => removeTenantData(table, tenantId)),
     themes: createThemesAdapter(table),
     universalLoginTemplates: createUniversalLoginTemplatesAdapter(table),

@@ -383,6 +383,21 @@ describe("management API families", function () {
     });
   }
 
+  describe("/stats", () => {
+    it("counts today's sign-ins from the audit logs", async () => {
+      const today = new Date().toISOString().slice(0, 10).replaceAll("-", "");
+      const before = await expectStatus("GET", `/stats/daily?from=${today}&to=${today}`, 200);
+      const loginsBefore = before.json[0]?.logins ?? 0;
+      await server.data.logs.create("main", { type: "s", date: new Date().toISOString(), description: "login", isMobile: false, user_id: "auth2|stats-user" } as never);
+
+      const after = await expectStatus("GET", `/stats/daily?from=${today}&to=${today}`, 200);
+      assert.equal(after.json.length, 1);
+      assert.equal(after.json[0].logins, loginsBefore + 1);
+      assert.ok((await expectStatus("GET", "/stats/active-users", 200)).json >= 1);
+      await expectStatus("GET", "/stats/daily?from=notadate", 400);
+    });
+  });
+
   describe("/branding and /branding/themes/default", () => {
     it("updates and reads branding and the theme", async () => {
       await expectStatus("PATCH", "/branding", 200, { colors: { primary: "#112233", page_background: "#ffffff" }, logo_url: "https://cdn.example.com/logo.png" });
