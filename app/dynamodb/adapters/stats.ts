@@ -12,7 +12,7 @@ const ACTIVE_DAYS = 30;
  * Daily and active-user figures for `/api/v2/stats`, counted from the
  * tenant's audit logs, as Auth0 derives them from its logs too. Each call
  * reads the log partition for the range, filtered to the counted types, so
- * its cost grows with the tenant's sign-ins in that range; log retention
+ * its cost grows with the tenant's sign-ins in that range. Log retention
  * (30 days by default) bounds how far back the figures go.
  */
 export function createStatsAdapter(table: DynamoTable): StatsAdapter {
