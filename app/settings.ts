@@ -133,7 +133,8 @@ function parseRegionEndpoints(raw: string | undefined, problems: string[]): Reco
   return {};
 }
 
-function isHttpUrl(value: string): boolean {
+/** Whether a value parses as an http or https URL. */
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === "http:" || url.protocol === "https:";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { SettingsError } from "../settings.js";
+import { isHttpUrl, SettingsError } from "../settings.js";
 
 /** The admin user and client callbacks that `npm start` and `npm run seed` create. */
 export interface AdminSettings {
@@ -54,13 +54,4 @@ export function readAdminSettings(env: NodeJS.ProcessEnv, options: { generatePas
 
   if (problems.length > 0) throw new SettingsError(problems);
   return { username, email, password: password!, generated, callbacks };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
 }

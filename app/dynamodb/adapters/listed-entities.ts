@@ -1,33 +1,30 @@
 import type { LogStream, LogStreamInsert, LogStreamsAdapter, MigrationSource, MigrationSourceInsert, MigrationSourcesAdapter } from "@authhero/adapter-interfaces";
-import { createCrudAdapter } from "../crud.js";
+import { createCrudAdapter, type CrudAdapter, type CrudOptions } from "../crud.js";
 import type { DynamoTable } from "../table.js";
 
-/**
- * Log streams: where AuthHero sends a tenant's audit events. A tenant has a
- * handful, so `list` returns every one, in creation order.
- */
-export function createLogStreamsAdapter(table: DynamoTable): LogStreamsAdapter {
-  const streams = createCrudAdapter<LogStream, LogStreamInsert, "log_streams">(table, { type: "log-stream", idField: "id", idPrefix: "lst", listKey: "log_streams" });
+/** A CRUD adapter whose `list` returns every entity of the tenant, unpaged, in creation order. */
+type UnpagedAdapter<T, Insert> = Omit<CrudAdapter<T, Insert, string>, "list"> & { list(tenantId: string): Promise<T[]> };
+
+/** The largest number of entities `list` returns; AuthHero does not page these lists. */
+const MAX_LISTED = 1000;
+
+function createUnpagedAdapter<T extends object, Insert extends object, ListKey extends string>(table: DynamoTable, options: CrudOptions<ListKey>): UnpagedAdapter<T, Insert> {
+  const crud = createCrudAdapter<T, Insert, ListKey>(table, options);
   return {
-    create: streams.create,
-    get: streams.get,
-    list: async (tenantId) => (await streams.list(tenantId, { per_page: 1000 })).log_streams,
-    update: streams.update,
-    remove: streams.remove,
+    create: crud.create,
+    get: crud.get,
+    list: async (tenantId) => (await crud.list(tenantId, { per_page: MAX_LISTED }))[options.listKey],
+    update: crud.update,
+    remove: crud.remove,
   };
 }
 
-/**
- * Migration sources: upstream identity providers whose refresh tokens
- * AuthHero re-mints lazily. A tenant has a handful, so `list` returns every one.
- */
+/** Log streams: where AuthHero sends a tenant's audit events. A tenant has a handful. */
+export function createLogStreamsAdapter(table: DynamoTable): LogStreamsAdapter {
+  return createUnpagedAdapter<LogStream, LogStreamInsert, "log_streams">(table, { type: "log-stream", idField: "id", idPrefix: "lst", listKey: "log_streams" });
+}
+
+/** Migration sources: upstream identity providers whose refresh tokens AuthHero re-mints lazily. A tenant has a handful. */
 export function createMigrationSourcesAdapter(table: DynamoTable): MigrationSourcesAdapter {
-  const sources = createCrudAdapter<MigrationSource, MigrationSourceInsert, "migration_sources">(table, { type: "migration-source", idField: "id", idPrefix: "msrc", listKey: "migration_sources" });
-  return {
-    create: sources.create,
-    get: sources.get,
-    list: async (tenantId) => (await sources.list(tenantId, { per_page: 1000 })).migration_sources,
-    update: sources.update,
-    remove: sources.remove,
-  };
+  return createUnpagedAdapter<MigrationSource, MigrationSourceInsert, "migration_sources">(table, { type: "migration-source", idField: "id", idPrefix: "msrc", listKey: "migration_sources" });
 }
