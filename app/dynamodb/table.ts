@@ -13,6 +13,7 @@ import {
   type TransactWriteCommandInput,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
+import { HTTPException } from "hono/http-exception";
 import { applyInOrder } from "./ordered-writes.js";
 import { earlierOutage, recordOutage } from "./outage.js";
 import { AdapterError, badRequest, concurrentChange, conflict, unavailable } from "./errors.js";
@@ -122,6 +123,7 @@ export class DynamoTable {
 
   /** Writes an item; with `ifAbsent`, fails with 409 when the key exists. */
   async put(item: StoredItem, options: { ifAbsent?: boolean; conflictMessage?: string } = {}): Promise<void> {
+    assertStorable(item);
     await this.send(
       "PutItem",
       item.pk,
@@ -139,6 +141,7 @@ export class DynamoTable {
 
   /** Writes an item only if `condition` holds; returns false when it did not. */
   async putIf(item: StoredItem, condition: string, values?: Record<string, unknown>): Promise<boolean> {
+    assertStorable(item);
     try {
       await this.send("PutItem", item.pk, () =>
         this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values })),
@@ -152,6 +155,7 @@ export class DynamoTable {
 
   /** Runs an UpdateItem; returns false when its condition did not hold. */
   async update(input: Omit<UpdateCommandInput, "TableName">): Promise<{ applied: boolean; attributes?: StoredItem }> {
+    assertStorable(input.ExpressionAttributeValues);
     try {
       const output = await this.send("UpdateItem", String(input.Key?.pk), () =>
         this.client.send(new UpdateCommand({ ...input, TableName: this.tableName })),
@@ -219,6 +223,7 @@ export class DynamoTable {
    */
   async transactWrite(items: TransactItem[], conflictMessages?: ConflictMessages): Promise<void> {
     if (items.length === 0) return;
+    for (const item of items) assertStorable("Put" in item ? item.Put.Item : "Update" in item ? item.Update.ExpressionAttributeValues : undefined);
     if (this.consistency === "strong") return applyInOrder(this, items, conflictMessages);
     const withTable = items.map((item) => withTableName(item, this.tableName));
     await this.send("TransactWriteItems", "transaction", () => this.client.send(new TransactWriteCommand({ TransactItems: withTable })), conflictMessages);
@@ -293,6 +298,24 @@ export class DynamoTable {
   }
 }
 
+/**
+ * Rejects a value with an empty field name inside a map. DynamoDB's
+ * handling of them is not something to rely on, and the local engine stores
+ * such an item in a form it cannot read back, which fails every list that
+ * meets it; a 400 at the write keeps the stored data readable.
+ */
+function assertStorable(value: unknown, path = "", depth = 0): void {
+  if (value === null || typeof value !== "object" || depth > 32) return;
+  if (Array.isArray(value)) {
+    value.forEach((entry, index) => assertStorable(entry, `${path}[${index}]`, depth + 1));
+    return;
+  }
+  for (const [key, entry] of Object.entries(value)) {
+    if (key === "") throw badRequest(`The request contains an empty field name${path === "" ? "" : ` in \`${path.replace(/^\./, "")}\``}; give every field a name or remove it.`);
+    assertStorable(entry, `${path}.${key}`, depth + 1);
+  }
+}
+
 function sortKeyCondition(request: QueryRequest): { expression: string; values: Record<string, string> } | undefined {
   if (request.sortKeyPrefix !== undefined) return { expression: "begins_with(#sk, :sk)", values: { ":sk": request.sortKeyPrefix } };
   const { from, to } = request.sortKeyRange ?? {};
@@ -319,7 +342,7 @@ export function isConditionFailure(error: unknown): boolean {
 }
 
 function mapError(error: unknown, operation: string, tableName: string, partition: string, conflictMessages?: ConflictMessages): unknown {
-  if (error instanceof AdapterError) return error;
+  if (error instanceof AdapterError || error instanceof HTTPException) return error;
   const name = (error as { name?: string }).name ?? "Error";
   if (name === "ConditionalCheckFailedException") return typeof conflictMessages === "string" ? conflict(conflictMessages, error) : error;
   if (name === "TransactionCanceledException") {

@@ -45,5 +45,14 @@ describe("stored data", () => {
       const { data } = fixture();
       await assertHttpError(data.users.create(TENANT, userInsert("x".repeat(2100))), 400, /cannot store/);
     });
+
+    it("reject an empty field name with 400 and keep lists readable", async () => {
+      const { data } = fixture();
+      await data.users.create(TENANT, userInsert("fine"));
+      await assertHttpError(data.users.create(TENANT, { ...userInsert("empty-key"), user_metadata: { "": "x" } } as never), 400, /empty field name in `data.user_metadata`/);
+      await assertHttpError(data.users.update(TENANT, "auth2|fine", { app_metadata: { nested: { "": 1 } } } as never), 400, /empty field name/);
+      await assertHttpError(data.clients.update(TENANT, "missing-or-not", { client_metadata: { "": "x" } } as never), 400, /empty field name/);
+      assert.deepEqual((await data.users.list(TENANT)).users.map((user) => user.user_id), ["auth2|fine"]);
+    });
   });
 });
