@@ -21,7 +21,7 @@ export interface Runtime {
   dataAdapter: DataAdapters;
   logger: Logger;
   /** Waits for writes AuthHero left running after a response, such as audit logs. A Lambda handler awaits it before returning. */
-  settlePendingWrites(): Promise<void>;
+  settlePendingWrites(options?: { maxWaitMs?: number }): Promise<void>;
 }
 
 /**

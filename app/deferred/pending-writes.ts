@@ -4,8 +4,13 @@ import type { Logger } from "../logger.js";
 
 export interface PendingWrites {
   adapters: DataAdapters;
-  /** Resolves once every write started so far, and any started meanwhile, has finished. Never rejects. */
-  settle(): Promise<void>;
+  /**
+   * Resolves once every write started so far, and any started meanwhile, has
+   * finished. With `maxWaitMs` it stops waiting then, and writes the entries
+   * still unstored to the process log (they may also be stored later, if
+   * their write resumes). Never rejects.
+   */
+  settle(options?: { maxWaitMs?: number }): Promise<void>;
 }
 
 export interface DeferredWriteOptions {
@@ -46,7 +51,8 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
   const maxQueued = options.maxQueued ?? 10_000;
   const attempts = options.attempts ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 100;
-  const pending = new Set<Promise<unknown>>();
+  /** Each write in flight, with what to log if it is given up on. */
+  const pending = new Map<Promise<unknown>, { tenantId: string; log: LogInsert; givenUp: boolean }>();
   const waiting: Array<() => void> = [];
   let running = 0;
 
@@ -94,11 +100,15 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
         return Promise.reject(new Error(`The audit log write queue holds ${maxQueued} entries; the entry went to the process log instead.`));
       }
       const write = store(logs.create.bind(logs), tenantId, log);
+      const tracked = { tenantId, log, givenUp: false };
       const settled: Promise<void> = write.then(
         () => undefined,
-        (error: unknown) => notStored(tenantId, log, "write failed", error),
+        (error: unknown) => {
+          // An entry already logged when settle() gave up on it is not logged twice.
+          if (!tracked.givenUp) notStored(tenantId, log, "write failed", error);
+        },
       );
-      pending.add(settled);
+      pending.set(settled, tracked);
       void settled.finally(() => pending.delete(settled));
       return write as ReturnType<DataAdapters["logs"]["create"]>;
     },
@@ -106,8 +116,26 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
 
   return {
     adapters: { ...adapters, logs: wrappedLogs },
-    settle: async () => {
-      while (pending.size > 0) await Promise.all([...pending]);
+    settle: async ({ maxWaitMs } = {}) => {
+      const deadline = maxWaitMs === undefined ? undefined : Date.now() + maxWaitMs;
+      while (pending.size > 0) {
+        const all = Promise.all([...pending.keys()]);
+        if (deadline === undefined) {
+          await all;
+          continue;
+        }
+        const left = deadline - Date.now();
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, left))))]);
+        clearTimeout(timer);
+        if (!timedOut) continue;
+        for (const tracked of pending.values()) {
+          if (tracked.givenUp) continue;
+          tracked.givenUp = true;
+          notStored(tracked.tenantId, tracked.log, "not stored before the invocation ended; a later invocation may still store it");
+        }
+        return;
+      }
     },
   };
 }

@@ -157,6 +157,23 @@ describe("trackPendingWrites", () => {
     await tracked.settle();
   });
 
+  it("stops waiting at maxWaitMs and logs what is still unstored, once", async () => {
+    const { adapters, release } = gatedLogs("reject");
+    const { lines, logger } = recordingLogger();
+    const tracked = trackPendingWrites(adapters, { logger });
+    void tracked.adapters.logs.create("main", { type: "s", description: "slow" } as never).catch(() => undefined);
+
+    const started = Date.now();
+    await tracked.settle({ maxWaitMs: 30 });
+    assert.ok(Date.now() - started < 1_000);
+    assert.equal(lines.length, 1);
+    assert.match(String(lines[0]?.fields?.reason), /before the invocation ended/);
+
+    release();
+    await tracked.settle();
+    assert.equal(lines.length, 1, "the failure after giving up is not logged again");
+  });
+
   it("leaves other entities unwrapped", () => {
     const { adapters } = gatedLogs();
     assert.equal(trackPendingWrites(adapters).adapters.clients, adapters.clients);
