@@ -375,6 +375,11 @@ describe("management API families", function () {
         const reread = await expectStatus("GET", `${unpaged.path}/${ids[0]}`, 200);
         for (const [field, value] of Object.entries(unpaged.patch)) assert.deepEqual(reread.json[field], value);
         assert.equal(reread.json.name, "first", "a PATCH keeps the fields it does not send");
+        if (unpaged.path === "/migration-sources") {
+          // A client writing back the masked secret it read keeps the stored one.
+          await expectStatus("PATCH", `${unpaged.path}/${ids[0]}`, 200, { credentials: reread.json.credentials });
+          assert.equal((await server.data.migrationSources!.get("main", ids[0]!))?.credentials.client_secret, "upstream-secret");
+        }
 
         for (const id of ids) await expectStatus("DELETE", `${unpaged.path}/${id}`, [200, 204]);
         await expectStatus("GET", `${unpaged.path}/${ids[0]}`, 404);

@@ -26,5 +26,20 @@ export function createLogStreamsAdapter(table: DynamoTable): LogStreamsAdapter {
 
 /** Migration sources: upstream identity providers whose refresh tokens AuthHero re-mints lazily. A tenant has a handful. */
 export function createMigrationSourcesAdapter(table: DynamoTable): MigrationSourcesAdapter {
-  return createUnpagedAdapter<MigrationSource, MigrationSourceInsert, "migration_sources">(table, { type: "migration-source", idField: "id", idPrefix: "msrc", listKey: "migration_sources" });
+  const sources = createUnpagedAdapter<MigrationSource, MigrationSourceInsert, "migration_sources">(table, { type: "migration-source", idField: "id", idPrefix: "msrc", listKey: "migration_sources" });
+  return {
+    ...sources,
+    update: async (tenantId, id, patch) => {
+      // AuthHero's API shows the secret as "***", so a client that writes back what it read must not overwrite the real one.
+      if (patch.credentials?.client_secret === MASKED_SECRET) {
+        const current = await sources.get(tenantId, id);
+        if (!current) return false;
+        patch = { ...patch, credentials: { ...patch.credentials, client_secret: current.credentials.client_secret } };
+      }
+      return sources.update(tenantId, id, patch);
+    },
+  };
 }
+
+/** What AuthHero 9.6.1 returns in place of a migration source's client secret. */
+const MASKED_SECRET = "***";

@@ -7,6 +7,8 @@ import type { DynamoTable } from "../table.js";
 /** The log types each daily figure counts, as AuthHero 9.6.1 writes them. */
 const COUNTED = { logins: ["s"], signups: ["ss"], leaked_passwords: ["pwd_leak", "signup_pwd_leak", "reset_pwd_leak"] } as const;
 const ACTIVE_DAYS = 30;
+/** The longest range /api/v2/stats/daily accepts; audit logs are kept far less long by default. */
+const MAX_RANGE_DAYS = 366;
 
 /**
  * Daily and active-user figures for `/api/v2/stats`, counted from the
@@ -30,6 +32,9 @@ export function createStatsAdapter(table: DynamoTable): StatsAdapter {
     getDaily: async (tenantId, params = {}) => {
       const to = params.to ? dayStart(params.to) + 86_399 : Math.floor(Date.now() / 1000);
       const from = params.from ? dayStart(params.from) : to - ACTIVE_DAYS * 86_400;
+      // AuthHero answers one row per day of the range, so the range bounds the response size.
+      if (from > to) throw badRequest(`Stats range from \`${params.from}\` to \`${params.to}\` ends before it starts; swap the dates.`);
+      if (to - from > MAX_RANGE_DAYS * 86_400) throw badRequest(`Stats range from \`${params.from}\` to \`${params.to}\` is longer than ${MAX_RANGE_DAYS} days; ask for a shorter range.`);
       const logs = await readTenantLogs(tenantId, from, to, [...COUNTED.logins, ...COUNTED.signups, ...COUNTED.leaked_passwords]);
       const days = new Map<string, DailyStats>();
       const now = new Date().toISOString();
@@ -55,6 +60,9 @@ export function createStatsAdapter(table: DynamoTable): StatsAdapter {
 /** Epoch seconds of 00:00 UTC on a `YYYY-MM-DD` day. */
 function dayStart(day: string): number {
   const millis = Date.parse(`${day}T00:00:00.000Z`);
-  if (Number.isNaN(millis)) throw badRequest(`Stats day \`${day}\` is invalid; pass dates as YYYYMMDD.`);
+  // Date.parse rolls 2026-02-31 over into March, so the day must read back unchanged.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(millis) || new Date(millis).toISOString().slice(0, 10) !== day || millis < 0) {
+    throw badRequest(`Stats day \`${day.replaceAll("-", "")}\` is invalid; pass a real day from 1970 on as YYYYMMDD.`);
+  }
   return Math.floor(millis / 1000);
 }

@@ -43,12 +43,18 @@ export function mayHaveLinkedUsers(item: StoredItem): boolean {
  * NOTE: a user created later with a removed primary's id starts unflagged,
  * so it does not show users that linked to the id before it existed.
  */
-export async function markMayHaveLinkedUsers(table: DynamoTable, tenantId: string, primaryId: string): Promise<void> {
+export async function markMayHaveLinkedUsers(table: DynamoTable, tenantId: string, primaryId: string, linkedId: string): Promise<void> {
+  if (primaryId === linkedId) throw badRequest(`Cannot link user \`${linkedId}\` to itself; link it to another user.`);
   const key = userModel.key(tenantId, primaryId);
   for (let attempt = 0; attempt < 3; attempt++) {
     const item = await table.get(key, { consistent: true });
     if (!item || isExpired(item) || item.type !== userModel.type) {
       throw badRequest(`Cannot link to user \`${primaryId}\`: no such user in this tenant. Link to an existing user.`);
+    }
+    // Links form one level: a primary and the users linked to it, never a chain or a cycle.
+    const primaryOf = (item.data as { linked_to?: unknown } | undefined)?.linked_to;
+    if (typeof primaryOf === "string" && primaryOf !== "") {
+      throw badRequest(`Cannot link to user \`${primaryId}\`: it is itself linked to \`${primaryOf}\`. Link to \`${primaryOf}\` instead.`);
     }
     const { condition, values } = revisionCondition(item);
     if (await table.putIf({ ...item, [MAY_HAVE_LINKED_USERS]: true, rev: (Number(item.rev) || 0) + 1 }, condition, values)) return;

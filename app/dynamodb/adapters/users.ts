@@ -36,7 +36,7 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       // The user row is created in this same transaction, so it cannot be checked for.
       writes.push(...passwordWrites(tenantId, record, [], { checkUser: false }));
     }
-    if (user.linked_to) await markMayHaveLinkedUsers(table, tenantId, user.linked_to);
+    if (user.linked_to) await markMayHaveLinkedUsers(table, tenantId, user.linked_to, user.user_id);
     await table.transactWrite(writes, USER_EXISTS);
     return withIdentities(user);
   };
@@ -69,7 +69,7 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       const derived = userModel.derivedFrom ?? [];
       if (!Object.keys(stamped).some((field) => derived.includes(field))) return users.update(tenantId, id, stamped);
       // The primary is flagged first, so no reader skips a link that exists, even if this update then fails.
-      if (typeof stamped.linked_to === "string" && stamped.linked_to !== "") await markMayHaveLinkedUsers(table, tenantId, stamped.linked_to);
+      if (typeof stamped.linked_to === "string" && stamped.linked_to !== "") await markMayHaveLinkedUsers(table, tenantId, stamped.linked_to, id);
       try {
         return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
       } catch (error) {

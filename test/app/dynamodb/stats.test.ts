@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters } from "@authhero/adapter-interfaces";
-import { TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 function daysAgo(days: number, hour = 12): string {
   const date = new Date(Date.now() - days * 86_400_000);
@@ -51,5 +51,12 @@ describe("stats adapter", () => {
     await log(data, TENANT_A, "f", daysAgo(1), "auth2|failed");
     await log(data, TENANT_B, "s", daysAgo(1), "auth2|other");
     assert.equal(await data.stats!.getActiveUsers(TENANT_A), 2);
+  });
+
+  it("rejects bad days and ranges with 400", async () => {
+    const { data } = fixture();
+    for (const params of [{ from: "2026-02-31" }, { from: "0000-01-01" }, { from: "garb-ag-e" }, { from: "2026-03-02", to: "2026-03-01" }, { from: "1990-01-01", to: "2026-01-01" }]) {
+      await assertHttpError(data.stats!.getDaily(TENANT_A, params), 400);
+    }
   });
 });

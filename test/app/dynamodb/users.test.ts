@@ -463,6 +463,16 @@ describe("users adapter", () => {
       await data.users.create(TENANT_A, userInsert({ user_id: "auth2|other", email: "old@example.com" }));
     });
 
+    it("rejects self-links and chains", async () => {
+      const { data } = fixture();
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|a", email: "a@example.com" }));
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|b", email: "b@example.com" }));
+      await data.users.create(TENANT_A, userInsert({ user_id: "auth2|c", email: "c@example.com" }));
+      await assertHttpError(data.users.update(TENANT_A, "auth2|a", { linked_to: "auth2|a" }), 400, /to itself/);
+      assert.equal(await data.users.update(TENANT_A, "auth2|b", { linked_to: "auth2|a" }), true);
+      await assertHttpError(data.users.update(TENANT_A, "auth2|c", { linked_to: "auth2|b" }), 400, /itself linked to `auth2\|a`/);
+    });
+
     it("rejects a link to a user that does not exist", async () => {
       const { data } = fixture();
       await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
