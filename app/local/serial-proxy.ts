@@ -9,7 +9,9 @@ import type { AddressInfo } from "node:net";
  * atomically, so serializing them makes the engine behave like it. Requests
  * from the app still interleave, so races between requests remain testable.
  */
-export async function startSerialProxy(target: string): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startSerialProxy(target: string, options: { engineTimeoutMs?: number } = {}): Promise<{ endpoint: string; close(): Promise<void> }> {
+  // Far above any response time of a healthy engine.
+  const engineTimeoutMs = options.engineTimeoutMs ?? 30_000;
   const targetUrl = new URL(target);
   let queue: Promise<void> = Promise.resolve();
 
@@ -23,15 +25,24 @@ export async function startSerialProxy(target: string): Promise<{ endpoint: stri
             const forwarded = httpRequest(
               { host: targetUrl.hostname, port: targetUrl.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
               (response) => {
-                outgoing.writeHead(response.statusCode ?? 502, response.headers);
-                response.pipe(outgoing);
                 response.once("end", () => done());
                 response.once("error", () => done());
+                // A response cut short (the engine timed out below) ends with "close" alone.
+                response.once("close", () => done());
                 // A client that gives up (an SDK timeout) closes its side and pipe() stops reading; drain the
-                // engine's answer anyway, or "end" never comes and every later request waits behind this one.
+                // engine's response anyway, or "end" never comes and every later request waits behind this one.
+                if (outgoing.destroyed) {
+                  response.resume();
+                  return;
+                }
+                outgoing.writeHead(response.statusCode ?? 502, response.headers);
+                response.pipe(outgoing);
+                // Registered after pipe(), whose own "close" handler pauses the response when it unpipes.
                 outgoing.once("close", () => response.resume());
               },
             );
+            // An engine that stops answering (paused, overloaded) must not hold the queue for ever.
+            forwarded.setTimeout(engineTimeoutMs, () => forwarded.destroy(new Error(`the engine did not respond within ${engineTimeoutMs} ms`)));
             forwarded.once("error", (error) => {
               if (!outgoing.headersSent) outgoing.writeHead(502, { "content-type": "text/plain" });
               outgoing.end(`local engine proxy: ${error.message}`);

@@ -46,4 +46,25 @@ describe("serial proxy of the local engine", () => {
       await new Promise((resolve) => engine.server.close(resolve));
     }
   });
+
+  it("gives up on an engine that stops responding and serves the next request", async () => {
+    let calls = 0;
+    const engine = createServer((_incoming, outgoing) => {
+      // The first request hangs, as a paused engine would.
+      if (++calls > 1) outgoing.end("second");
+    });
+    await new Promise<void>((resolve) => engine.listen(0, "127.0.0.1", resolve));
+    const proxy = await startSerialProxy(`http://127.0.0.1:${(engine.address() as AddressInfo).port}`, { engineTimeoutMs: 200 });
+    try {
+      const first = await fetch(proxy.endpoint, { method: "POST", body: "{}", signal: AbortSignal.timeout(5_000) });
+      assert.equal(first.status, 502);
+      assert.match(await first.text(), /did not respond within 200 ms/);
+      const second = await fetch(proxy.endpoint, { method: "POST", body: "{}", signal: AbortSignal.timeout(5_000) });
+      assert.equal(await second.text(), "second");
+    } finally {
+      await proxy.close();
+      engine.closeAllConnections();
+      await new Promise((resolve) => engine.close(resolve));
+    }
+  });
 });
