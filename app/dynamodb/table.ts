@@ -71,6 +71,17 @@ export interface QueryPage {
 const MAX_BATCH_GET = 100;
 const MAX_BATCH_WRITE = 25;
 
+export interface UpdateOptions {
+  /**
+   * Inside a transaction, stage the update without first reading the item
+   * to check that it exists. The update's own `attribute_exists(pk)`
+   * condition is then checked at the commit, and a missing item fails the
+   * whole transaction with a 409 carrying this message, instead of making
+   * `update` return false.
+   */
+  missingAtCommitMessage?: string;
+}
+
 /**
  * The one boundary between the adapter and DynamoDB: every call goes through
  * here, so SDK errors are mapped in one place and keep the SDK error as cause.
@@ -150,8 +161,11 @@ export class DynamoTable {
     }
   }
 
-  /** Runs an UpdateItem; returns false when its condition did not hold. */
-  async update(input: Omit<UpdateCommandInput, "TableName">): Promise<{ applied: boolean; attributes?: StoredItem }> {
+  /**
+   * Runs an UpdateItem; returns false when its condition did not hold.
+   * `options` matters only inside a transaction (see TransactionTable.update).
+   */
+  async update(input: Omit<UpdateCommandInput, "TableName">, _options: UpdateOptions = {}): Promise<{ applied: boolean; attributes?: StoredItem }> {
     try {
       const output = await this.send("UpdateItem", String(input.Key?.pk), () =>
         this.client.send(new UpdateCommand({ ...input, TableName: this.tableName })),

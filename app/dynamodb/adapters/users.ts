@@ -16,6 +16,15 @@ import { userRoleLinksKey } from "./user-roles.js";
 
 const USER_EXISTS = "User already exists";
 
+/**
+ * The fields of AuthHero's last-login stamp. Inside a transaction, a patch
+ * of only these is staged as an in-place update with no read of the user.
+ * AuthHero 9.6.1 does not read or write the user again in that transaction:
+ * its user-update hook reads the user back only after an email change. A
+ * transaction that did would be rejected, not silently wrong.
+ */
+const LOGIN_STAMP_FIELDS: ReadonlySet<string> = new Set(["last_login", "last_ip", "login_count", "updated_at"]);
+
 export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
   const users = new Repository<User>(table, userModel);
 
@@ -67,7 +76,9 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       const stamped = { ...changes, updated_at: changes.updated_at ?? new Date().toISOString() };
       // A patch that changes no key, index or lookup field, such as the last-login stamp, is one conditional UpdateItem.
       const derived = userModel.derivedFrom ?? [];
-      if (!Object.keys(stamped).some((field) => derived.includes(field))) return users.update(tenantId, id, stamped);
+      if (!Object.keys(stamped).some((field) => derived.includes(field))) {
+        return users.update(tenantId, id, stamped, { stageInPlace: Object.keys(stamped).every((field) => LOGIN_STAMP_FIELDS.has(field)) });
+      }
       // The primary is flagged first, so no reader skips a link that exists, even if this update then fails.
       if (typeof stamped.linked_to === "string" && stamped.linked_to !== "") await markMayHaveLinkedUsers(table, tenantId, stamped.linked_to);
       try {
