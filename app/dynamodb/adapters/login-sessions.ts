@@ -2,10 +2,11 @@ import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-inter
 import { memoKey, primeAfterWrite, requestLocal } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
 import { AdapterError, failedWrites } from "../errors.js";
-import { ttlFromIso } from "../item.js";
+import { isExpired, ttlFromIso } from "../item.js";
 import { loginSessionModel } from "../keys.js";
 import { BUMP_REVISION, nowSeconds, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
+import { foundLookup, rememberStoredHint, USER_LOOKUP_HINT } from "./user-lookup-hints.js";
 
 export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAdapter {
   const loginSessions = new Repository<LoginSession>(table, loginSessionModel);
@@ -16,8 +17,11 @@ export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAda
       return updateInPlace(table, loginSessions, tenantId, id, rest);
     },
     get: async (tenantId, id) => {
-      const loginSession = await loginSessions.get(tenantId, id, { consistent: true });
-      if (loginSession) rememberSessionOf(loginSession);
+      const item = await table.get(loginSessionModel.key(tenantId, id), { consistent: true });
+      if (!item || isExpired(item)) return null;
+      const loginSession = loginSessions.fromItem(item);
+      rememberSessionOf(loginSession);
+      rememberStoredHint(item);
       return loginSession;
     },
     remove: (tenantId, id) => loginSessions.remove(tenantId, id),
@@ -28,7 +32,8 @@ export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAda
  * Applies a patch to a live login session with one UpdateItem, its TTL
  * included: a login session has no index keys, so a new `expires_at`
  * needs no read and rewrite. The request's next read of it returns the
- * item as the update left it.
+ * item as the update left it. A user lookup the request found is stored
+ * with it as USER_LOOKUP_HINT, for the login's next step.
  */
 async function updateInPlace(table: DynamoTable, loginSessions: Repository<LoginSession>, tenantId: string, id: string, patch: Partial<LoginSession>): Promise<boolean> {
   // Inside a transaction the update is staged, and staged updates cannot return the item after them.
@@ -45,6 +50,12 @@ async function updateInPlace(table: DynamoTable, loginSessions: Repository<Login
     return `#data.#f${index} = :v${index}`;
   });
   sets.push(BUMP_REVISION.clause);
+  const lookup = foundLookup();
+  if (lookup) {
+    names["#hint"] = USER_LOOKUP_HINT;
+    values[":hint"] = lookup;
+    sets.push("#hint = :hint");
+  }
   let remove = "";
   if ("expires_at" in patch && patch.expires_at !== undefined) {
     const ttl = loginSessionModel.expiresAt?.(patch as LoginSession);
