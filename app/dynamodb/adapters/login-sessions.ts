@@ -1,7 +1,7 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
 import { memoKey, primeAfterWrite, requestLocal } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
-import { AdapterError, failedWrites } from "../errors.js";
+import { AdapterError, badRequest, failedWrites } from "../errors.js";
 import { isExpired, ttlFromIso } from "../item.js";
 import { loginSessionModel } from "../keys.js";
 import { BUMP_REVISION, nowSeconds, Repository } from "../repository.js";
@@ -11,12 +11,20 @@ import { foundLookup, rememberStoredHint, USER_LOOKUP_HINT } from "./user-lookup
 export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAdapter {
   const loginSessions = new Repository<LoginSession>(table, loginSessionModel);
   return {
-    create: async (tenantId, insert) => loginSessions.create(tenantId, stampNew<LoginSession>(insert, "id", undefined)),
+    create: async (tenantId, insert) => {
+      const loginSession = stampNew<LoginSession>(insert, "id", undefined);
+      if (!isLoginSessionId(loginSession.id)) {
+        throw badRequest(`Login session id \`${loginSession.id}\` is invalid: it must be 22 base64url characters, as the adapter generates; omit \`id\` to have one generated.`);
+      }
+      return loginSessions.create(tenantId, loginSession);
+    },
     update: async (tenantId, id, patch) => {
       const { id: _ignored, ...rest } = patch;
       return updateInPlace(table, loginSessions, tenantId, id, rest);
     },
     get: async (tenantId, id) => {
+      // AuthHero's /authorize looks up the client's `state` as a login session id; most states cannot be one.
+      if (!isLoginSessionId(id)) return null;
       const item = await table.get(loginSessionModel.key(tenantId, id), { consistent: true });
       if (!item || isExpired(item)) return null;
       const loginSession = loginSessions.fromItem(item);
@@ -26,6 +34,14 @@ export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAda
     },
     remove: (tenantId, id) => loginSessions.remove(tenantId, id),
   };
+}
+
+/** Every login session id: newId() without a prefix, 16 random bytes in base64url. create() rejects any other form. */
+const LOGIN_SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** Returns whether `id` has the form of a login session id, so that a login session with it could exist. */
+export function isLoginSessionId(id: string): boolean {
+  return LOGIN_SESSION_ID.test(id);
 }
 
 /**
