@@ -81,7 +81,7 @@ export function createCodesAdapter(table: DynamoTable): CodesAdapter {
   };
 }
 
-/** The invalid_grant error of a second redemption of one code. */
+/** Builds the invalid_grant error of a second redemption of one code. */
 function codeAlreadyUsed(): HTTPException {
   return new HTTPException(400, {
     message: "Invalid authorization code",
@@ -91,7 +91,7 @@ function codeAlreadyUsed(): HTTPException {
 
 const READ_UNUSED_CODES = Symbol("authorization codes read unused");
 
-/** The authorization codes this request read unused, by memo key; undefined outside a request. */
+/** Returns the authorization codes this request read unused, by memo key; undefined outside a request. */
 function readUnusedCodes(): Set<string> | undefined {
   return requestLocal(READ_UNUSED_CODES, () => new Set<string>());
 }

@@ -140,7 +140,7 @@ function isPast(iso: string | undefined): boolean {
 
 const LAST_SEEN_LOGIN_SESSIONS = Symbol("login sessions as this request last saw them");
 
-/** The login sessions this request read or wrote, by memo key, as it last saw them; undefined outside a request. */
+/** Returns the login sessions this request read or wrote, by memo key, as it last saw them; undefined outside a request. */
 function lastSeen(): Map<string, LoginSession> | undefined {
   return requestLocal(LAST_SEEN_LOGIN_SESSIONS, () => new Map<string, LoginSession>());
 }
