@@ -92,13 +92,18 @@ export class Repository<T extends object> {
    * or expired. Patches that change index keys or the TTL read the item and
    * write it back under a revision check, so concurrent writers cannot
    * interleave; other patches are a single UpdateItem.
+   *
+   * Inside a transaction the patch is staged as a whole-item write, so later
+   * gets of the item see the change, unless `stageInPlace` is set: then it is
+   * staged as an in-place update with no read, a missing item fails the
+   * commit with a 409 instead of returning false, and the transaction must
+   * not read or write the item again (TransactionTable rejects both).
    */
-  async update(tenantId: string, id: string, patch: Partial<T>): Promise<boolean> {
+  async update(tenantId: string, id: string, patch: Partial<T>, options: { stageInPlace?: boolean } = {}): Promise<boolean> {
     const changes = this.withStamp(definedEntries(patch));
     if (changes.length === 0) return (await this.get(tenantId, id)) !== null;
     const derived = this.model.derivedFrom ?? [];
-    // Inside a transaction a whole-item write is staged, so later gets of the item see the change.
-    if (this.table.stagesWrites || changes.some(([field]) => derived.includes(field))) {
+    if ((this.table.stagesWrites && !options.stageInPlace) || changes.some(([field]) => derived.includes(field))) {
       return this.rewrite(tenantId, id, (current) => ({ ...current, ...Object.fromEntries(changes) }));
     }
 
@@ -115,7 +120,7 @@ export class Repository<T extends object> {
       ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ...values, ...BUMP_REVISION.values },
-    });
+    }, { missingAtCommitMessage: `\`${this.model.type}\` \`${id}\` was missing or expired at the commit, so the transaction wrote nothing.` });
     return result.applied;
   }
 

@@ -1,3 +1,4 @@
+import { settleHeldWrites } from "./held-writes.js";
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -72,6 +73,17 @@ export interface QueryPage {
 const MAX_BATCH_GET = 100;
 const MAX_BATCH_WRITE = 25;
 
+export interface UpdateOptions {
+  /**
+   * Inside a transaction, stage the update without first reading the item
+   * to check that it exists. The update's own `attribute_exists(pk)`
+   * condition is then checked at the commit, and a missing item fails the
+   * whole transaction with a 409 carrying this message, instead of making
+   * `update` return false.
+   */
+  missingAtCommitMessage?: string;
+}
+
 /**
  * The one boundary between the adapter and DynamoDB: every call goes through
  * here, so SDK errors are mapped in one place and keep the SDK error as cause.
@@ -93,6 +105,7 @@ export class DynamoTable {
   }
 
   async get(key: ItemKey, options: { consistent?: boolean; signal?: AbortSignal } = {}): Promise<StoredItem | undefined> {
+    await settleHeldWrites({ keys: [key] });
     const output = await this.send("GetItem", key.pk, () =>
       this.client.send(
         new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: options.consistent ?? (this.consistency === "strong" || undefined) }),
@@ -104,6 +117,7 @@ export class DynamoTable {
 
   /** Reads every key in BatchGetItem requests of at most 100 keys; with `consistent`, each read is strongly consistent. */
   async batchGet(keys: ItemKey[], options: { consistent?: boolean } = {}): Promise<StoredItem[]> {
+    await settleHeldWrites({ keys });
     const found: StoredItem[] = [];
     const unique = dedupeKeys(keys);
     for (let start = 0; start < unique.length; start += MAX_BATCH_GET) {
@@ -124,6 +138,7 @@ export class DynamoTable {
   /** Writes an item; with `ifAbsent`, fails with 409 when the key exists. */
   async put(item: StoredItem, options: { ifAbsent?: boolean; conflictMessage?: string } = {}): Promise<void> {
     assertStorable(item);
+    await settleHeldWrites({ keys: [item] });
     await this.send(
       "PutItem",
       item.pk,
@@ -142,6 +157,7 @@ export class DynamoTable {
   /** Writes an item only if `condition` holds; returns false when it did not. */
   async putIf(item: StoredItem, condition: string, values?: Record<string, unknown>): Promise<boolean> {
     assertStorable(item);
+    await settleHeldWrites({ keys: [item] });
     try {
       await this.send("PutItem", item.pk, () =>
         this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values })),
@@ -153,9 +169,13 @@ export class DynamoTable {
     }
   }
 
-  /** Runs an UpdateItem; returns false when its condition did not hold. */
-  async update(input: Omit<UpdateCommandInput, "TableName">): Promise<{ applied: boolean; attributes?: StoredItem }> {
+  /**
+   * Runs an UpdateItem; returns false when its condition did not hold.
+   * `options` matters only inside a transaction (see TransactionTable.update).
+   */
+  async update(input: Omit<UpdateCommandInput, "TableName">, _options: UpdateOptions = {}): Promise<{ applied: boolean; attributes?: StoredItem }> {
     assertStorable(input.ExpressionAttributeValues);
+    await settleHeldWrites({ keys: [input.Key as ItemKey] });
     try {
       const output = await this.send("UpdateItem", String(input.Key?.pk), () =>
         this.client.send(new UpdateCommand({ ...input, TableName: this.tableName })),
@@ -169,6 +189,7 @@ export class DynamoTable {
 
   /** Deletes an item; returns false when it did not exist (or the condition failed). */
   async delete(key: ItemKey, condition = "attribute_exists(pk)", expression: { names?: Record<string, string>; values?: Record<string, unknown> } = {}): Promise<boolean> {
+    await settleHeldWrites({ keys: [key] });
     try {
       await this.send("DeleteItem", key.pk, () =>
         this.client.send(
@@ -183,6 +204,7 @@ export class DynamoTable {
   }
 
   async query(request: QueryRequest): Promise<QueryPage> {
+    await settleHeldWrites({ partition: request.partitionKey, index: request.index });
     const index = request.index ? TABLE_SCHEMA.indexes.find((candidate) => candidate.name === request.index) : undefined;
     const partitionAttribute = index?.partitionKey ?? TABLE_SCHEMA.partitionKey;
     const sortAttribute = index?.sortKey ?? TABLE_SCHEMA.sortKey;
@@ -222,6 +244,7 @@ export class DynamoTable {
    * writes are applied one by one in a safe order instead (ordered-writes.ts).
    */
   async transactWrite(items: TransactItem[], conflictMessages?: ConflictMessages): Promise<void> {
+    await settleHeldWrites({ keys: items.map(targetKey) });
     if (items.length === 0) return;
     for (const item of items) assertStorable("Put" in item ? item.Put.Item : "Update" in item ? item.Update.ExpressionAttributeValues : undefined);
     if (this.consistency === "strong") return applyInOrder(this, items, conflictMessages);
@@ -234,6 +257,7 @@ export class DynamoTable {
    * the retention sweep calls it: the request-path client rejects Scan.
    */
   async scanPage(request: { filter: { expression: string; names?: Record<string, string>; values: Record<string, unknown> }; startKey?: Record<string, unknown> }): Promise<QueryPage> {
+    await settleHeldWrites("everything");
     const output = await this.send("Scan", "table", () =>
       this.client.send(
         new ScanCommand({
@@ -254,6 +278,7 @@ export class DynamoTable {
    * as it was before; `applied` is false when the write's condition failed.
    */
   async writeReturningOld(write: TransactItem): Promise<{ applied: boolean; before?: StoredItem }> {
+    await settleHeldWrites({ keys: [targetKey(write)] });
     const key = targetKey(write);
     try {
       const output = await this.send("Put" in write ? "PutItem" : "Delete" in write ? "DeleteItem" : "UpdateItem", key.pk, () => {
@@ -271,6 +296,7 @@ export class DynamoTable {
 
   /** Deletes many keys without conditions, in batches of 25. */
   async batchDelete(keys: ItemKey[]): Promise<void> {
+    await settleHeldWrites({ keys });
     const unique = dedupeKeys(keys);
     for (let start = 0; start < unique.length; start += MAX_BATCH_WRITE) {
       let pending = unique.slice(start, start + MAX_BATCH_WRITE).map((Key) => ({ DeleteRequest: { Key } }));

@@ -2,7 +2,7 @@ import { AdapterError, concurrentChange, conflict, failedWrites } from "./errors
 import type { ItemKey, StoredItem } from "./item.js";
 import { isRevisionCheck } from "./repository.js";
 import { applyGroupsInOrder, type WriteGroup } from "./ordered-writes.js";
-import { DynamoTable, targetKey, type TransactItem } from "./table.js";
+import { DynamoTable, targetKey, type TransactItem, type UpdateOptions } from "./table.js";
 
 /** DynamoDB's limit on the writes of one TransactWriteItems call. */
 const MAX_TRANSACTION_WRITES = 100;
@@ -26,7 +26,8 @@ interface StagedWrite {
  * Conditional writes cannot report their outcome until the commit: `putIf`
  * and `update` answer true, and a condition that fails at the commit fails
  * the whole transaction with a 409. `update` and `delete` first read the
- * item, so a missing item still answers false at once.
+ * item, so a missing item still answers false at once, except an `update`
+ * given `missingAtCommitMessage`, which skips that read.
  */
 export class TransactionTable extends DynamoTable {
   private readonly staged = new Map<string, StagedWrite>();
@@ -72,22 +73,26 @@ export class TransactionTable extends DynamoTable {
     return true;
   }
 
-  override async update(input: Parameters<DynamoTable["update"]>[0]): Promise<{ applied: boolean; attributes?: StoredItem }> {
+  override async update(input: Parameters<DynamoTable["update"]>[0], options: UpdateOptions = {}): Promise<{ applied: boolean; attributes?: StoredItem }> {
     const key = input.Key as ItemKey;
     if (input.ReturnValues !== undefined && input.ReturnValues !== "NONE") {
       throw new AdapterError("adapter.failed", `An update of \`${key.pk}\` asks for ReturnValues inside a transaction, where writes are applied only at the commit; call it outside transaction().`);
     }
-    if (requiresExistence(input.ConditionExpression) && !(await this.get(key))) return { applied: false };
+    const checkedAtCommit = options.missingAtCommitMessage !== undefined && requiresExistence(input.ConditionExpression);
+    if (!checkedAtCommit && requiresExistence(input.ConditionExpression) && !(await this.get(key))) return { applied: false };
     this.groups++;
-    this.stage({
-      Update: {
-        Key: key,
-        UpdateExpression: String(input.UpdateExpression),
-        ConditionExpression: input.ConditionExpression,
-        ExpressionAttributeNames: input.ExpressionAttributeNames,
-        ExpressionAttributeValues: input.ExpressionAttributeValues,
+    this.stage(
+      {
+        Update: {
+          Key: key,
+          UpdateExpression: String(input.UpdateExpression),
+          ConditionExpression: input.ConditionExpression,
+          ExpressionAttributeNames: input.ExpressionAttributeNames,
+          ExpressionAttributeValues: input.ExpressionAttributeValues,
+        },
       },
-    });
+      checkedAtCommit ? options.missingAtCommitMessage : undefined,
+    );
     return { applied: true };
   }
 

@@ -1,4 +1,5 @@
 import type { DataAdapters } from "@authhero/adapter-interfaces";
+import { isLoginSessionId } from "../dynamodb/adapters/login-sessions.js";
 
 /**
  * With an eventually consistent global table, a login session, session or
@@ -19,9 +20,11 @@ export function withReplicaLagTolerance(data: DataAdapters, budgetMs: number): D
         waited += step;
       }
     };
+  const getLoginSession = retrying(data.loginSessions.get);
   return {
     ...data,
-    loginSessions: { ...data.loginSessions, get: retrying(data.loginSessions.get) },
+    // An id that no login session can have is missing in every replica, so it is reported at once.
+    loginSessions: { ...data.loginSessions, get: async (tenantId, id) => (isLoginSessionId(id) ? getLoginSession(tenantId, id) : null) },
     sessions: { ...data.sessions, get: retrying(data.sessions.get) },
     users: { ...data.users, get: retrying(data.users.get) },
     transaction: (fn) => data.transaction((transactionAdapters) => fn(withReplicaLagTolerance(transactionAdapters, budgetMs))),

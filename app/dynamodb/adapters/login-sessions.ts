@@ -1,74 +1,159 @@
 import type { LoginSession, LoginSessionsAdapter } from "@authhero/adapter-interfaces";
 import { memoKey, primeAfterWrite, requestLocal } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
-import { AdapterError, failedWrites } from "../errors.js";
-import { ttlFromIso } from "../item.js";
+import { AdapterError, badRequest, failedWrites } from "../errors.js";
+import { holdWrite } from "../held-writes.js";
+import { isExpired, ttlFromIso, type ItemKey } from "../item.js";
 import { loginSessionModel } from "../keys.js";
 import { BUMP_REVISION, nowSeconds, Repository } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
+import { foundLookup, rememberStoredHint, USER_LOOKUP_HINT } from "./user-lookup-hints.js";
 
 export function createLoginSessionsAdapter(table: DynamoTable): LoginSessionsAdapter {
   const loginSessions = new Repository<LoginSession>(table, loginSessionModel);
   return {
-    create: async (tenantId, insert) => loginSessions.create(tenantId, stampNew<LoginSession>(insert, "id", undefined)),
+    create: async (tenantId, insert) => {
+      const loginSession = stampNew<LoginSession>(insert, "id", undefined);
+      if (!isLoginSessionId(loginSession.id)) {
+        throw badRequest(`Login session id \`${loginSession.id}\` is invalid: it must be 22 base64url characters, as the adapter generates; omit \`id\` to have one generated.`);
+      }
+      const created = await loginSessions.create(tenantId, loginSession);
+      rememberLoginSession(tenantId, created);
+      return created;
+    },
     update: async (tenantId, id, patch) => {
       const { id: _ignored, ...rest } = patch;
       return updateInPlace(table, loginSessions, tenantId, id, rest);
     },
     get: async (tenantId, id) => {
-      const loginSession = await loginSessions.get(tenantId, id, { consistent: true });
-      if (loginSession) rememberSessionOf(loginSession);
+      // AuthHero's /authorize looks up the client's `state` as a login session id; most states cannot be one.
+      if (!isLoginSessionId(id)) return null;
+      const item = await table.get(loginSessionModel.key(tenantId, id), { consistent: true });
+      if (!item || isExpired(item)) return null;
+      const loginSession = loginSessions.fromItem(item);
+      rememberLoginSession(tenantId, loginSession);
+      rememberStoredHint(item);
       return loginSession;
     },
-    remove: (tenantId, id) => loginSessions.remove(tenantId, id),
+    remove: (tenantId, id) => {
+      forgetLoginSession(tenantId, id);
+      return loginSessions.remove(tenantId, id);
+    },
   };
+}
+
+/** Every login session id: newId() without a prefix, 16 random bytes in base64url. create() rejects any other form. */
+const LOGIN_SESSION_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** Returns whether `id` has the form of a login session id, so that a login session with it could exist. */
+export function isLoginSessionId(id: string): boolean {
+  return LOGIN_SESSION_ID.test(id);
 }
 
 /**
  * Applies a patch to a live login session with one UpdateItem, its TTL
  * included: a login session has no index keys, so a new `expires_at`
  * needs no read and rewrite. The request's next read of it returns the
- * item as the update left it.
+ * item as the update left it. A user lookup the request found is stored
+ * with it as USER_LOOKUP_HINT, for the login's next step.
+ *
+ * When the request already read or wrote the login session, the update is
+ * held (held-writes.ts) and merged with the request's later updates of it,
+ * and goes out with the request's other writes. It then returns true at
+ * once, because the login session was live when the request last saw it.
+ * If it is gone or expired by the send, the held update is dropped, as an
+ * immediate update would have returned false.
  */
 async function updateInPlace(table: DynamoTable, loginSessions: Repository<LoginSession>, tenantId: string, id: string, patch: Partial<LoginSession>): Promise<boolean> {
   // Inside a transaction the update is staged, and staged updates cannot return the item after them.
-  if (table.stagesWrites) return loginSessions.update(tenantId, id, patch);
+  if (table.stagesWrites) {
+    forgetLoginSession(tenantId, id);
+    return loginSessions.update(tenantId, id, patch);
+  }
   const changes = Object.entries(patch).filter(([, value]) => value !== undefined);
   if (changes.length === 0) return (await loginSessions.get(tenantId, id, { consistent: true })) !== null;
   if (!changes.some(([field]) => field === "updated_at")) changes.push(["updated_at", new Date().toISOString()]);
+  const key = loginSessionModel.key(tenantId, id);
+  const memo = memoKey("get", [tenantId, id]);
 
+  const known = lastSeen()?.get(memo);
+  if (known && !isPast(known.expires_at)) {
+    const held = holdWrite(table, key, (earlier) => {
+      const fields = { ...earlier?.fields, ...Object.fromEntries(changes) };
+      return { write: { Update: loginSessionUpdate(key, fields) }, optional: true, fields, indexPartitions: { gsi1: loginSessionModel.listPartition!(tenantId) } };
+    });
+    if (held) {
+      const updated = { ...known, ...Object.fromEntries(changes) } as LoginSession;
+      rememberLoginSession(tenantId, updated);
+      primeAfterWrite("loginSessions", memo, updated);
+      return true;
+    }
+  }
+
+  forgetLoginSession(tenantId, id);
+  const result = await table.update({ ...loginSessionUpdate(key, Object.fromEntries(changes)), ReturnValues: "ALL_NEW" });
+  if (result.applied && result.attributes) {
+    const updated = loginSessions.fromItem(result.attributes);
+    rememberLoginSession(tenantId, updated);
+    primeAfterWrite("loginSessions", memo, updated);
+  }
+  return result.applied;
+}
+
+/** Builds the UpdateItem of a live login session that sets `fields` of its data, and its TTL when `expires_at` is among them. */
+function loginSessionUpdate(key: ItemKey, fields: Record<string, unknown>): { Key: ItemKey; UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
   const names: Record<string, string> = { "#data": "data" };
   const values: Record<string, unknown> = { ":now": nowSeconds(), ...BUMP_REVISION.values };
-  const sets = changes.map(([field, value], index) => {
+  const sets = Object.entries(fields).map(([field, value], index) => {
     names[`#f${index}`] = field;
     values[`:v${index}`] = value;
     return `#data.#f${index} = :v${index}`;
   });
   sets.push(BUMP_REVISION.clause);
+  const lookup = foundLookup();
+  if (lookup) {
+    names["#hint"] = USER_LOOKUP_HINT;
+    values[":hint"] = lookup;
+    sets.push("#hint = :hint");
+  }
   let remove = "";
-  if ("expires_at" in patch && patch.expires_at !== undefined) {
-    const ttl = loginSessionModel.expiresAt?.(patch as LoginSession);
+  if (fields.expires_at !== undefined) {
+    const ttl = loginSessionModel.expiresAt?.(fields as unknown as LoginSession);
     if (ttl === undefined) remove = " REMOVE expiresAt";
     else {
       sets.push("expiresAt = :ttl");
       values[":ttl"] = ttl;
     }
   }
-
-  const result = await table.update({
-    Key: loginSessionModel.key(tenantId, id),
+  return {
+    Key: key,
     UpdateExpression: `SET ${sets.join(", ")}${remove}`,
     ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(expiresAt) OR expiresAt > :now)",
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
-    ReturnValues: "ALL_NEW",
-  });
-  if (result.applied && result.attributes) {
-    const updated = loginSessions.fromItem(result.attributes);
-    rememberSessionOf(updated);
-    primeAfterWrite("loginSessions", memoKey("get", [tenantId, id]), updated);
-  }
-  return result.applied;
+  };
+}
+
+function isPast(iso: string | undefined): boolean {
+  return iso !== undefined && Date.parse(iso) <= Date.now();
+}
+
+const LAST_SEEN_LOGIN_SESSIONS = Symbol("login sessions as this request last saw them");
+
+/** Returns the login sessions this request read or wrote, by memo key, as it last saw them; undefined outside a request. */
+function lastSeen(): Map<string, LoginSession> | undefined {
+  return requestLocal(LAST_SEEN_LOGIN_SESSIONS, () => new Map<string, LoginSession>());
+}
+
+/** Notes a login session as this request read or wrote it. */
+function rememberLoginSession(tenantId: string, loginSession: LoginSession): void {
+  rememberSessionOf(loginSession);
+  lastSeen()?.set(memoKey("get", [tenantId, loginSession.id]), structuredClone(loginSession));
+}
+
+/** Drops what this request saw of a login session that a write changes in ways the request does not track. */
+function forgetLoginSession(tenantId: string, id: string): void {
+  lastSeen()?.delete(memoKey("get", [tenantId, id]));
 }
 
 const SESSIONS_OF_LOGIN_SESSIONS = Symbol("sessions of login sessions");
@@ -91,6 +176,7 @@ export function rememberedSessionOf(loginId: string): string | undefined {
 export async function extendLoginSession(table: DynamoTable, tenantId: string, loginId: string, expiresAt: string): Promise<void> {
   const ttl = Math.ceil(Date.parse(expiresAt) / 1000);
   if (Number.isNaN(ttl)) return;
+  forgetLoginSession(tenantId, loginId);
   await table.update({
     Key: loginSessionModel.key(tenantId, loginId),
     UpdateExpression: `SET #data.#expires = :expires, expiresAt = :ttl, ${BUMP_REVISION.clause}`,
@@ -145,6 +231,7 @@ async function loginSessionExtension(table: DynamoTable, tenantId: string, login
   const ttl = ttlFromIso(expiresAt);
   if (ttl === undefined) return undefined;
   const key = loginSessionModel.key(tenantId, loginId);
+  forgetLoginSession(tenantId, loginId);
   const current = await table.get(key, { consistent: true });
   if (!current || current.type !== loginSessionModel.type) return undefined;
   if (typeof current.expiresAt === "number" && current.expiresAt >= ttl) return undefined;

@@ -2,6 +2,7 @@ import type { RefreshToken, RefreshTokensAdapter } from "@authhero/adapter-inter
 import { HTTPException } from "hono/http-exception";
 import { requestLocal, runBeforeResponse } from "../../cache/request-memo.js";
 import { stampNew } from "../crud.js";
+import { transactWriteWithHeld } from "../held-writes.js";
 import { concurrentChange, conflict } from "../errors.js";
 import { composeKey, isExpired, SCHEMA_VERSION, type StoredItem } from "../item.js";
 import { legacyRefreshTokenFamilyPartition, loginSessionRefreshTokenPointer, refreshTokenFamilyPrefix, refreshTokenModel } from "../keys.js";
@@ -145,7 +146,8 @@ export function createRefreshTokensAdapter(table: DynamoTable): RefreshTokensAda
         state.flushRegistered = true;
         state.successors.set(token.id, { tenantId, token, writes });
       } else {
-        await table.transactWrite(writes, `A refresh token with id \`${token.id}\` already exists.`);
+        // The writes this request holds, such as the redemption of the code this token is issued for, go in the same transaction.
+        await transactWriteWithHeld(table, writes, `A refresh token with id \`${token.id}\` already exists.`);
       }
       // A second request, as UpdateRefreshTokenOptions allows for the bump. In the token's transaction the
       // extension would make concurrent refreshes of one login session contend on its item; on moto they failed with 500s.

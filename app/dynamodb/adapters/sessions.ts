@@ -4,7 +4,8 @@ import { sessionModel, userSessionsPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality } from "../query-filter.js";
 import { liveFilter, Repository } from "../repository.js";
-import type { DynamoTable } from "../table.js";
+import { holdWrite } from "../held-writes.js";
+import { targetKey, type DynamoTable } from "../table.js";
 import { extendLoginSession, latestExpiry, writeExtendingLoginSession } from "./login-sessions.js";
 
 export function createSessionsAdapter(table: DynamoTable): SessionsAdapter {
@@ -20,7 +21,12 @@ export function createSessionsAdapter(table: DynamoTable): SessionsAdapter {
     create: async (tenantId, insert) => {
       const session = stampNew<Session>(insert, "id", undefined);
       const put = sessions.putTransactItem(tenantId, session, { ifAbsent: true });
-      await writeExtendingLoginSession(table, tenantId, session.login_session_id, latestExpiry(session), [put], `A session with id \`${session.id}\` already exists.`);
+      const conflictMessage = `A session with id \`${session.id}\` already exists.`;
+      const expiresAt = latestExpiry(session);
+      // A session that extends no login session is one put, which can go out with the request's other writes.
+      const needsExtension = Boolean(session.login_session_id && expiresAt);
+      if (!needsExtension && holdWrite(table, targetKey(put), () => ({ write: put, conflictMessage }))) return session;
+      await writeExtendingLoginSession(table, tenantId, session.login_session_id, expiresAt, [put], conflictMessage);
       return session;
     },
     get: (tenantId, id) => sessions.get(tenantId, id, { consistent: true }),

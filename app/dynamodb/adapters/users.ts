@@ -4,7 +4,7 @@ import { hasRequestMemo, memoizedRead, memoKey, startPriming } from "../../cache
 import { stampNew } from "../crud.js";
 import { newId } from "../ids.js";
 import { isExpired, SCHEMA_VERSION, type StoredItem } from "../item.js";
-import { MAY_HAVE_LINKED_USERS, loginSessionRefreshTokenPointer, refreshTokenModel, userRoleAnyScopePrefix, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userAuthenticationMethodsPartition, userModel, userOrganizationsPartition, userPartition } from "../keys.js";
+import { MAY_HAVE_LINKED_USERS, loginSessionRefreshTokenPointer, refreshTokenModel, userRoleAnyScopePrefix, userSessionsPartition, USER_LOOKUP_FIELDS, userEmailLookup, userLookupItem, userLookupPartition, userAuthenticationMethodsPartition, userModel, userOrganizationsPartition, userPartition, type UserLookupField } from "../keys.js";
 import { paginate } from "../pagination.js";
 import { matchesFilter, parseQuery, requiredEquality, type QueryFilter } from "../query-filter.js";
 import { liveFilter, Repository, revisionCondition } from "../repository.js";
@@ -12,9 +12,19 @@ import type { DynamoTable, TransactItem } from "../table.js";
 import { grantIdKeys } from "./grants.js";
 import { currentPassword, passwordWrites } from "./passwords.js";
 import { addLinkedIdentities, markMayHaveLinkedUsers, mayHaveLinkedUsers, readLinkedUsers, withLinkedIdentities } from "./user-identities.js";
+import { hintedUserId, recordFoundLookup } from "./user-lookup-hints.js";
 import { userRoleLinksKey } from "./user-roles.js";
 
 const USER_EXISTS = "User already exists";
+
+/**
+ * The fields of AuthHero's last-login stamp. Inside a transaction, a patch
+ * of only these is staged as an in-place update with no read of the user.
+ * AuthHero 9.6.1 does not read or write the user again in that transaction:
+ * its user-update hook reads the user back only after an email change. A
+ * transaction that did would be rejected, not silently wrong.
+ */
+const LOGIN_STAMP_FIELDS: ReadonlySet<string> = new Set(["last_login", "last_ip", "login_count", "updated_at"]);
 
 export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
   const users = new Repository<User>(table, userModel);
@@ -67,7 +77,9 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       const stamped = { ...changes, updated_at: changes.updated_at ?? new Date().toISOString() };
       // A patch that changes no key, index or lookup field, such as the last-login stamp, is one conditional UpdateItem.
       const derived = userModel.derivedFrom ?? [];
-      if (!Object.keys(stamped).some((field) => derived.includes(field))) return users.update(tenantId, id, stamped);
+      if (!Object.keys(stamped).some((field) => derived.includes(field))) {
+        return users.update(tenantId, id, stamped, { stageInPlace: Object.keys(stamped).every((field) => LOGIN_STAMP_FIELDS.has(field)) });
+      }
       // The primary is flagged first, so no reader skips a link that exists, even if this update then fails.
       if (typeof stamped.linked_to === "string" && stamped.linked_to !== "") await markMayHaveLinkedUsers(table, tenantId, stamped.linked_to, id);
       try {
@@ -167,9 +179,14 @@ async function findCandidates(table: DynamoTable, users: Repository<User>, tenan
     const value = requiredEquality(filter, field);
     if (value === undefined) continue;
     const found = await lookUpOnce(tenantId, field, value, async () => {
+      const hinted = await readHintedUser(table, users, tenantId, field, value);
+      if (hinted) return hinted;
       const pointers = await table.queryAll({ index: "gsi1", partitionKey: userLookupPartition(tenantId, field, value) });
       const ids = pointers.map((pointer) => pointer.gsi1sk as string);
-      if (ids.length === 1 && hasRequestMemo() && !table.stagesWrites) return readUserPartition(table, users, tenantId, ids[0]!);
+      if (ids.length === 1 && hasRequestMemo() && !table.stagesWrites) {
+        if (field !== "linked_to") recordFoundLookup({ tenantId, field, value, userId: ids[0]! });
+        return readUserPartition(table, users, tenantId, ids[0]!);
+      }
       const items = ids.length === 0 ? [] : await table.batchGet(ids.map((id) => userModel.key(tenantId, id)));
       return usersOf(users, items.filter((item) => !isExpired(item)));
     }, table.stagesWrites);
@@ -196,6 +213,25 @@ function usersOf(users: Repository<User>, items: StoredItem[]): Omit<Candidates,
  */
 async function lookUpOnce(tenantId: string, field: string, value: string, search: () => Promise<Omit<Candidates, "wholeTenant">>, bypass: boolean): Promise<Omit<Candidates, "wholeTenant">> {
   return memoizedRead("users", memoKey("lookup", [tenantId, field, value]), search, { bypass });
+}
+
+/**
+ * Reads the user that the request's login session names for this search
+ * (see USER_LOOKUP_HINT) with one Query of its partition, skipping the
+ * lookup index. Returns undefined, so the caller queries the index, when
+ * there is no hint or the hinted user is gone or no longer has the value.
+ * NOTE: the hint is the index as the earlier step of the login read it, so
+ * a second user given the same value in another connection since then is
+ * not found by this search. AuthHero 9.6.1 takes the first user found anyway.
+ */
+async function readHintedUser(table: DynamoTable, users: Repository<User>, tenantId: string, field: UserLookupField, value: string): Promise<Omit<Candidates, "wholeTenant"> | undefined> {
+  if (field === "linked_to" || !hasRequestMemo() || table.stagesWrites) return undefined;
+  const userId = hintedUserId(tenantId, field, value);
+  if (!userId) return undefined;
+  const found = await readUserPartition(table, users, tenantId, userId);
+  const [user] = found.candidates;
+  if (found.candidates.length !== 1 || user?.[field] !== value) return undefined;
+  return found;
 }
 
 /**

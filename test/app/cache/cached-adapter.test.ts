@@ -178,7 +178,8 @@ describe("read-through cache on the DynamoDB adapter", () => {
 
     const repeatedReads: Array<[string, (data: DataAdapters) => Promise<unknown>]> = [
       ["codes.get", (data) => data.codes.get(TENANT_A, "code-1", "authorization_code")],
-      ["loginSessions.get", (data) => data.loginSessions.get(TENANT_A, "login-1")],
+      // A login session id is 22 base64url characters; a read of any other id sends nothing.
+      ["loginSessions.get", (data) => data.loginSessions.get(TENANT_A, "loginSessionOne0000000")],
       ["sessions.get", (data) => data.sessions.get(TENANT_A, "session-1")],
       ["refreshTokens.get", (data) => data.refreshTokens.get(TENANT_A, "token-1")],
       ["passwords.get", (data) => data.passwords.get(TENANT_A, "auth2|user-1")],

@@ -232,6 +232,67 @@ describe("request memo on the DynamoDB adapter", () => {
       assert.equal(name, "Alice");
     });
 
+    /** Runs the identifier step of a login: read the login session, search the username, update the login session. */
+    async function identifierStep(loginId: string, username: string): Promise<void> {
+      await runWithRequestMemo(async () => {
+        await memoized.loginSessions.get(TENANT, loginId);
+        await memoized.users.list(TENANT, { q: `username:${username} provider:auth2` });
+        await memoized.loginSessions.update(TENANT, loginId, { authParams: { client_id: "app-1", username } });
+      });
+    }
+
+    it("skips the index on the login's next step", async () => {
+      await memoized.users.create(TENANT, insert);
+      const login = await memoized.loginSessions.create(TENANT, loginSessionInsert());
+      await identifierStep(login.id, "alice");
+      const before = fixture.commands.length;
+      const found = await runWithRequestMemo(async () => {
+        await memoized.loginSessions.get(TENANT, login.id);
+        return (await memoized.users.list(TENANT, { q: "username:alice provider:auth2" })).users;
+      });
+      assert.deepEqual(fixture.commands.slice(before), ["GetItemCommand", "QueryCommand"], "the login session, then the user's partition");
+      assert.deepEqual(found.map((user) => user.user_id), ["auth2|alice"]);
+    });
+
+    it("queries the index when the hinted user lost the value", async () => {
+      await memoized.users.create(TENANT, insert);
+      const login = await memoized.loginSessions.create(TENANT, loginSessionInsert());
+      await identifierStep(login.id, "alice");
+      await memoized.users.update(TENANT, "auth2|alice", { username: "alice-old" });
+      await memoized.users.create(TENANT, { ...insert, user_id: "auth2|newalice" } as UserInsert);
+      const before = fixture.commands.length;
+      const found = await runWithRequestMemo(async () => {
+        await memoized.loginSessions.get(TENANT, login.id);
+        return (await memoized.users.list(TENANT, { q: "username:alice provider:auth2" })).users;
+      });
+      assert.deepEqual(found.map((user) => user.user_id), ["auth2|newalice"]);
+      assert.equal(fixture.commands.length - before, 4, "the login session, the hinted partition, the index and the new user's partition");
+    });
+
+    it("queries the index when the hinted user is removed", async () => {
+      await memoized.users.create(TENANT, insert);
+      const login = await memoized.loginSessions.create(TENANT, loginSessionInsert());
+      await identifierStep(login.id, "alice");
+      await memoized.users.remove(TENANT, "auth2|alice");
+      const found = await runWithRequestMemo(async () => {
+        await memoized.loginSessions.get(TENANT, login.id);
+        return (await memoized.users.list(TENANT, { q: "username:alice provider:auth2" })).users;
+      });
+      assert.deepEqual(found, []);
+    });
+
+    it("uses no hint for another username", async () => {
+      await memoized.users.create(TENANT, insert);
+      await memoized.users.create(TENANT, { ...insert, user_id: "auth2|bob", username: "bob" } as UserInsert);
+      const login = await memoized.loginSessions.create(TENANT, loginSessionInsert());
+      await identifierStep(login.id, "alice");
+      const found = await runWithRequestMemo(async () => {
+        await memoized.loginSessions.get(TENANT, login.id);
+        return (await memoized.users.list(TENANT, { q: "username:bob provider:auth2" })).users;
+      });
+      assert.deepEqual(found.map((user) => user.user_id), ["auth2|bob"]);
+    });
+
     it("reads the user again after the request changes it", async () => {
       await memoized.users.create(TENANT, insert);
       const name = await runWithRequestMemo(async () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { LoginSessionInsert } from "@authhero/adapter-interfaces";
 import { loginSessionModel } from "../../../app/dynamodb/keys.js";
-import { isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { withReplicaLagTolerance } from "../../../app/regions/lag-tolerance.js";
+import { assertHttpError, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 describe("loginSessions adapter", () => {
   const fixture = useAdapterFixture();
@@ -86,16 +87,45 @@ describe("loginSessions adapter", () => {
   describe("tenant isolation", () => {
     it("keeps one id apart in two tenants", async () => {
       const { data } = fixture();
-      await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ csrf_token: "a" }), id: "same" } as LoginSessionInsert);
-      await data.loginSessions.create(TENANT_B, { ...loginSessionInsert({ csrf_token: "b" }), id: "same" } as LoginSessionInsert);
+      // Login session ids are 22 base64url characters.
+      const sharedId = "sameIdInTwoTenants0000";
+      await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ csrf_token: "a" }), id: sharedId } as LoginSessionInsert);
+      await data.loginSessions.create(TENANT_B, { ...loginSessionInsert({ csrf_token: "b" }), id: sharedId } as LoginSessionInsert);
 
-      assert.equal((await data.loginSessions.get(TENANT_B, "same"))?.csrf_token, "b");
-      await data.loginSessions.update(TENANT_B, "same", { user_id: "auth2|b" });
-      await data.loginSessions.remove(TENANT_B, "same");
+      assert.equal((await data.loginSessions.get(TENANT_B, sharedId))?.csrf_token, "b");
+      await data.loginSessions.update(TENANT_B, sharedId, { user_id: "auth2|b" });
+      await data.loginSessions.remove(TENANT_B, sharedId);
 
-      const untouched = await data.loginSessions.get(TENANT_A, "same");
+      const untouched = await data.loginSessions.get(TENANT_A, sharedId);
       assert.equal(untouched?.csrf_token, "a");
       assert.equal(untouched?.user_id, undefined);
+    });
+  });
+
+  describe("ids", () => {
+    it("reads nothing for an id no login session has", async () => {
+      const { data, commands } = fixture();
+      const before = commands.length;
+      // A client's `state`, as /authorize looks it up: 32 random bytes in base64url.
+      assert.equal(await data.loginSessions.get(TENANT_A, "dGhpcyBpcyBhIGNsaWVudCBzdGF0ZSB2YWx1ZSAxMjM"), null);
+      assert.deepEqual(commands.slice(before), []);
+    });
+
+    it("rejects a created id of another form", async () => {
+      const { data } = fixture();
+      await assertHttpError(
+        data.loginSessions.create(TENANT_A, { ...loginSessionInsert(), id: "login-1" } as never),
+        400,
+        "Login session id `login-1` is invalid: it must be 22 base64url characters, as the adapter generates; omit `id` to have one generated.",
+      );
+    });
+
+    it("reports such an id missing without waiting for replicas", async () => {
+      const { data } = fixture();
+      const tolerant = withReplicaLagTolerance(data, 1000);
+      const started = Date.now();
+      assert.equal(await tolerant.loginSessions.get(TENANT_A, "client-state-1"), null);
+      assert.ok(Date.now() - started < 200, `took ${Date.now() - started} ms`);
     });
   });
 });

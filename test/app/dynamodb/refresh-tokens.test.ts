@@ -61,7 +61,7 @@ describe("refreshTokens adapter", () => {
     // Skipped: refresh token create extends the login session in a second request, which the RefreshTokensAdapter contract allows.
     it.skip("writes nothing", async () => {
       const { data } = fixture();
-      const login = await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: "login-to-fail" } as never);
+      const login = await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: "loginToFail00000000000" } as never);
       const before = await loginSessionExpiry(data, TENANT_A, login.id);
       // Only the write that extends a login session sets its expires_at.
       failFirstCommandMentioning(fixture(), "SET #data.#expires");

@@ -58,7 +58,7 @@ describe("sessions adapter", () => {
 
     it("writes nothing when extending the parent fails", async () => {
       const { data } = fixture();
-      const login = await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: "login-to-fail" } as never);
+      const login = await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: "loginToFail00000000000" } as never);
       const before = await loginSessionExpiry(data, TENANT_A, login.id);
       // Only the write that extends a login session sets its expires_at.
       failFirstCommandMentioning(fixture(), "SET #data.#expires");
@@ -207,11 +207,13 @@ describe("sessions adapter", () => {
   describe("tenant isolation", () => {
     it("keeps one id apart in two tenants", async () => {
       const { data } = fixture();
-      const loginA = await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: "login" } as never);
-      await data.loginSessions.create(TENANT_B, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: "login" } as never);
+      // Login session ids are 22 base64url characters.
+      const sharedLoginId = "sharedLoginSessionId00";
+      const loginA = await data.loginSessions.create(TENANT_A, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: sharedLoginId } as never);
+      await data.loginSessions.create(TENANT_B, { ...loginSessionInsert({ expires_at: isoIn(300) }), id: sharedLoginId } as never);
       const expiresA = isoIn(3600);
-      await data.sessions.create(TENANT_A, sessionInsert("same", "login", { user_id: "auth2|a", expires_at: expiresA }));
-      await data.sessions.create(TENANT_B, sessionInsert("same", "login", { user_id: "auth2|b", expires_at: isoIn(86_400) }));
+      await data.sessions.create(TENANT_A, sessionInsert("same", sharedLoginId, { user_id: "auth2|a", expires_at: expiresA }));
+      await data.sessions.create(TENANT_B, sessionInsert("same", sharedLoginId, { user_id: "auth2|b", expires_at: isoIn(86_400) }));
 
       assert.equal(await loginSessionExpiry(data, TENANT_A, loginA.id), Date.parse(expiresA));
       assert.equal((await data.sessions.get(TENANT_B, "same"))?.user_id, "auth2|b");

@@ -154,6 +154,71 @@ describe("transaction()", () => {
     });
   });
 
+  it("stages a last-login stamp without reading the user", async () => {
+    const { data, commands } = fixture();
+    await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+    const before = commands.length;
+    await data.transaction(async (trx) => {
+      assert.equal(await trx.users.update(TENANT_A, "auth2|alice", { last_login: "2026-01-02T03:04:05.000Z", last_ip: "192.0.2.7", login_count: 3 }), true);
+    });
+    assert.deepEqual(commands.slice(before), ["TransactWriteItemsCommand"]);
+    const user = await data.users.get(TENANT_A, "auth2|alice");
+    assert.equal(user?.last_login, "2026-01-02T03:04:05.000Z");
+    assert.equal(user?.last_ip, "192.0.2.7");
+    assert.equal(user?.login_count, 3);
+    assert.equal(user?.email, "alice@example.com");
+  });
+
+  it("keeps a stamp and a later rewrite of the user", async () => {
+    const { data } = fixture();
+    await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+    await data.transaction((trx) => trx.users.update(TENANT_A, "auth2|alice", { login_count: 1 }));
+    // The in-place update bumps the revision, so the rewrite's revision check reads the stamped item.
+    await data.users.update(TENANT_A, "auth2|alice", { email: "alice@example.org" });
+    const user = await data.users.get(TENANT_A, "auth2|alice");
+    assert.equal(user?.login_count, 1);
+    assert.equal(user?.email, "alice@example.org");
+  });
+
+  it("fails the commit when a stamped user is missing", async () => {
+    const { data } = fixture();
+    await assertHttpError(
+      data.transaction(async (trx) => {
+        await trx.roles.create(TENANT_A, { id: "rol_admin", name: "admin" });
+        assert.equal(await trx.users.update(TENANT_A, "auth2|nobody", { last_login: "2026-01-02T03:04:05.000Z" }), true);
+      }),
+      409,
+      "`user` `auth2|nobody` was missing or expired at the commit, so the transaction wrote nothing.",
+    );
+    assert.equal(await data.roles.get(TENANT_A, "rol_admin"), null);
+    assert.equal(await data.users.get(TENANT_A, "auth2|nobody"), null);
+  });
+
+  it("rejects a read of a user after its stamp", async () => {
+    const { data } = fixture();
+    await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+    await assert.rejects(
+      data.transaction(async (trx) => {
+        await trx.users.update(TENANT_A, "auth2|alice", { login_count: 1 });
+        await trx.users.get(TENANT_A, "auth2|alice");
+      }),
+      /after updating it in place/,
+    );
+    assert.equal((await data.users.get(TENANT_A, "auth2|alice"))?.login_count, 0);
+  });
+
+  it("still reads an updated user whose patch is no stamp", async () => {
+    const { data, commands } = fixture();
+    await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
+    const before = commands.length;
+    const name = await data.transaction(async (trx) => {
+      await trx.users.update(TENANT_A, "auth2|alice", { name: "Alice", last_login: "2026-01-02T03:04:05.000Z" });
+      return (await trx.users.get(TENANT_A, "auth2|alice"))?.name;
+    });
+    assert.equal(name, "Alice");
+    assert.deepEqual(commands.slice(before), ["GetItemCommand", "TransactWriteItemsCommand"]);
+  });
+
   it("drops an item created and removed", async () => {
     const { data, commands } = fixture();
     const before = commands.length;
