@@ -2,7 +2,7 @@ import { handle } from "hono/aws-lambda";
 import { createRuntime } from "./runtime.js";
 import { readSettings, type AppSettings } from "./settings.js";
 
-/** The longest a response waits for its audit log writes: about one bounded DynamoDB attempt. */
+/** The maximum time a response waits for its audit log writes, in milliseconds: about one bounded DynamoDB attempt. */
 const MAX_SETTLE_MS = 2_500;
 
 /**

@@ -133,7 +133,7 @@ function parseRegionEndpoints(raw: string | undefined, problems: string[]): Reco
   return {};
 }
 
-/** Whether a value parses as an http or https URL. */
+/** Returns whether a value parses as an http or https URL. */
 export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);

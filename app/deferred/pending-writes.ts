@@ -97,7 +97,7 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
     create: (tenantId, log) => {
       if (pending.size >= maxQueued) {
         notStored(tenantId, log, "queue full");
-        return Promise.reject(new Error(`The audit log write queue holds ${maxQueued} entries; the entry went to the process log instead.`));
+        return Promise.reject(new Error(`The audit log write queue is full (${maxQueued} entries), so the entry was written to the process log instead.`));
       }
       const write = store(logs.create.bind(logs), tenantId, log);
       const tracked = { tenantId, log, givenUp: false };

@@ -133,7 +133,7 @@ export function userLookupPartition(tenantId: string, field: UserLookupField, va
   return composeKey(tenantId, "user-by", field, value);
 }
 
-/** The keys of every lookup item a user holds: its email guard and one per set lookup field. */
+/** Returns the keys of every lookup item of a user: its email guard and one per set lookup field. */
 export function userLookupKeys(tenantId: string, user: User): ItemKey[] {
   const keys: ItemKey[] = [];
   // Stored data may be damaged, so only string values make keys.

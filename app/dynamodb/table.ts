@@ -42,7 +42,21 @@ export type TransactItem =
  */
 export type ConflictMessages = string | ReadonlyArray<string | undefined>;
 
-/** The item key a write targets. */
+/** Returns the values a write stores: a put's item, an update's expression values. */
+function storedValues(write: TransactItem): unknown {
+  if ("Put" in write) return write.Put.Item;
+  if ("Update" in write) return write.Update.ExpressionAttributeValues;
+  return undefined;
+}
+
+/** Returns the name of the single-item operation that applies a write. */
+function operationOf(write: TransactItem): string {
+  if ("Put" in write) return "PutItem";
+  if ("Delete" in write) return "DeleteItem";
+  return "UpdateItem";
+}
+
+/** Returns the item key a write targets. */
 export function targetKey(item: TransactItem): ItemKey {
   if ("Put" in item) return { pk: item.Put.Item.pk, sk: item.Put.Item.sk };
   if ("Delete" in item) return item.Delete.Key;
@@ -246,7 +260,7 @@ export class DynamoTable {
   async transactWrite(items: TransactItem[], conflictMessages?: ConflictMessages): Promise<void> {
     await settleHeldWrites({ keys: items.map(targetKey) });
     if (items.length === 0) return;
-    for (const item of items) assertStorable("Put" in item ? item.Put.Item : "Update" in item ? item.Update.ExpressionAttributeValues : undefined);
+    for (const item of items) assertStorable(storedValues(item));
     if (this.consistency === "strong") return applyInOrder(this, items, conflictMessages);
     const withTable = items.map((item) => withTableName(item, this.tableName));
     await this.send("TransactWriteItems", "transaction", () => this.client.send(new TransactWriteCommand({ TransactItems: withTable })), conflictMessages);
@@ -281,7 +295,7 @@ export class DynamoTable {
     await settleHeldWrites({ keys: [targetKey(write)] });
     const key = targetKey(write);
     try {
-      const output = await this.send("Put" in write ? "PutItem" : "Delete" in write ? "DeleteItem" : "UpdateItem", key.pk, () => {
+      const output = await this.send(operationOf(write), key.pk, () => {
         if ("Put" in write) return this.client.send(new PutCommand({ ...write.Put, TableName: this.tableName, ReturnValues: "ALL_OLD" }));
         if ("Delete" in write) return this.client.send(new DeleteCommand({ ...write.Delete, TableName: this.tableName, ReturnValues: "ALL_OLD" }));
         if ("Update" in write) return this.client.send(new UpdateCommand({ ...write.Update, TableName: this.tableName, ReturnValues: "ALL_OLD" }));
@@ -325,10 +339,10 @@ export class DynamoTable {
 }
 
 /**
- * Rejects a value with an empty field name inside a map. DynamoDB's
- * handling of them is not something to rely on, and the local engine stores
- * such an item in a form it cannot read back, which fails every list that
- * meets it; a 400 at the write keeps the stored data readable.
+ * Rejects a value with an empty field name inside a map. The local engine
+ * stores such an item in a form it cannot read back, which fails every list
+ * that reads it. A 400 at the write keeps the stored data readable on any
+ * engine.
  */
 function assertStorable(value: unknown, path = "", depth = 0): void {
   if (value === null || typeof value !== "object" || depth > 32) return;

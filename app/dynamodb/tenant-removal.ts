@@ -157,7 +157,7 @@ async function ownedGuards(table: DynamoTable, tenantId: string, keys: ItemKey[]
   return keysOf(guards.filter((guard) => guard.tenant_id === tenantId));
 }
 
-/** Whether an item is this tenant's: under its key prefix, or a global-scope item that names it. */
+/** Returns whether an item is this tenant's: under its key prefix, or a global-scope item that names it. */
 function ownedBy(item: StoredItem, tenantId: string): boolean {
   if (item.pk.startsWith(`${keyPart(tenantId)}#`)) return true;
   // Signing keys are stored under the global scope and name their tenant in their data.

@@ -184,7 +184,7 @@ export class TransactionTable extends DynamoTable {
       throw conflict(conflictMessage ?? "An item with this id already exists.");
     }
     if ("Delete" in write && createdHere) {
-      // Created and deleted in the same transaction: the table never sees it.
+      // Created and deleted in the same transaction, so nothing reaches the table.
       this.staged.delete(id);
       return;
     }
@@ -240,7 +240,7 @@ function keyOf(key: ItemKey): string {
   return `${key.pk}\u0000${key.sk}`;
 }
 
-/** The item as the staged write leaves it; undefined when deleted. */
+/** Returns the item as the staged write leaves it, or undefined when it deletes it. */
 function stagedImage(write: TransactItem): StoredItem | undefined {
   if ("Put" in write) return structuredClone(write.Put.Item);
   if ("Delete" in write) return undefined;
@@ -251,7 +251,11 @@ function stagedImage(write: TransactItem): StoredItem | undefined {
 }
 
 function conditionOf(write: TransactItem): { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
-  const body = "Put" in write ? write.Put : "Delete" in write ? write.Delete : "Update" in write ? write.Update : write.ConditionCheck;
+  let body: { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> };
+  if ("Put" in write) body = write.Put;
+  else if ("Delete" in write) body = write.Delete;
+  else if ("Update" in write) body = write.Update;
+  else body = write.ConditionCheck;
   return { ConditionExpression: body.ConditionExpression, ExpressionAttributeNames: body.ExpressionAttributeNames, ExpressionAttributeValues: body.ExpressionAttributeValues };
 }
 

@@ -29,8 +29,8 @@ export async function startSerialProxy(target: string, options: { engineTimeoutM
                 response.once("error", () => done());
                 // A response cut short (the engine timed out below) ends with "close" alone.
                 response.once("close", () => done());
-                // A client that gives up (an SDK timeout) closes its side and pipe() stops reading; drain the
-                // engine's response anyway, or "end" never comes and every later request waits behind this one.
+                // A client that gives up (an SDK timeout) closes its side, and pipe() stops reading. The engine's
+                // response is drained anyway, because otherwise "end" never comes and every later request waits.
                 if (outgoing.destroyed) {
                   response.resume();
                   return;
@@ -41,7 +41,7 @@ export async function startSerialProxy(target: string, options: { engineTimeoutM
                 outgoing.once("close", () => response.resume());
               },
             );
-            // An engine that stops answering (paused, overloaded) must not hold the queue for ever.
+            // An engine that stops responding (paused, overloaded) must not hold the queue for ever.
             forwarded.setTimeout(engineTimeoutMs, () => forwarded.destroy(new Error(`the engine did not respond within ${engineTimeoutMs} ms`)));
             forwarded.once("error", (error) => {
               if (!outgoing.headersSent) outgoing.writeHead(502, { "content-type": "text/plain" });

@@ -41,5 +41,5 @@ export function createMigrationSourcesAdapter(table: DynamoTable): MigrationSour
   };
 }
 
-/** What AuthHero 9.6.1 returns in place of a migration source's client secret. */
+/** The placeholder AuthHero 9.6.1 returns in place of a migration source's client secret. */
 const MASKED_SECRET = "***";

@@ -7,7 +7,7 @@ import type { DynamoTable } from "../table.js";
 /** The log types each daily figure counts, as AuthHero 9.6.1 writes them. */
 const COUNTED = { logins: ["s"], signups: ["ss"], leaked_passwords: ["pwd_leak", "signup_pwd_leak", "reset_pwd_leak"] } as const;
 const ACTIVE_DAYS = 30;
-/** The longest range /api/v2/stats/daily accepts; audit logs are kept far less long by default. */
+/** The maximum range /api/v2/stats/daily accepts, in days. Audit logs are kept far shorter by default. */
 const MAX_RANGE_DAYS = 366;
 
 /**
@@ -32,7 +32,7 @@ export function createStatsAdapter(table: DynamoTable): StatsAdapter {
     getDaily: async (tenantId, params = {}) => {
       const to = params.to ? dayStart(params.to) + 86_399 : Math.floor(Date.now() / 1000);
       const from = params.from ? dayStart(params.from) : to - ACTIVE_DAYS * 86_400;
-      // AuthHero answers one row per day of the range, so the range bounds the response size.
+      // AuthHero returns one row per day of the range, so the range bounds the response size.
       if (from > to) throw badRequest(`Stats range from \`${params.from}\` to \`${params.to}\` ends before it starts; swap the dates.`);
       if (to - from > MAX_RANGE_DAYS * 86_400) throw badRequest(`Stats range from \`${params.from}\` to \`${params.to}\` is longer than ${MAX_RANGE_DAYS} days; ask for a shorter range.`);
       const logs = await readTenantLogs(tenantId, from, to, [...COUNTED.logins, ...COUNTED.signups, ...COUNTED.leaked_passwords]);

@@ -52,7 +52,7 @@ describe("strong (MRSC) mode", () => {
   });
 
   describe("after a change interrupted between two writes", () => {
-    it("keeps the claims of an unfinished user within the lease, then lets a new user take them", async () => {
+    it("hands over an unfinished user's claims after the lease", async () => {
       const { data } = fixture();
       // The user item is written last; failing it leaves the email guard behind, as a crash would.
       failFirstCommandMentioning(fixture(), '"type":"user"');

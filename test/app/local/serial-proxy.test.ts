@@ -3,7 +3,7 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startSerialProxy } from "../../../app/local/serial-proxy.js";
 
-/** A stand-in engine whose first response is 32 MB, sent in chunks, more than socket buffers hold, and whose later responses are short. */
+/** Starts a stand-in engine whose first response is 32 MB, more than socket buffers hold, and whose later responses are short. */
 async function startEngine(): Promise<{ url: string; server: Server }> {
   let calls = 0;
   const server = createServer((_incoming, outgoing) => {
