@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { CodeInsert, DataAdapters, RefreshTokenInsert, SessionInsert } from "@authhero/adapter-interfaces";
 import { runWithRequestMemo, withRequestMemo } from "../../../app/cache/request-memo.js";
-import { assertHttpError, DEVICE, isoIn, loginSessionInsert, TENANT_A, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, DEVICE, isoIn, loginSessionInsert, refreshTokenInsert, TENANT_A, useAdapterFixture } from "./helpers.js";
 
 function codeInsert(codeId: string, loginId: string): CodeInsert {
   return { code_id: codeId, login_id: loginId, user_id: "auth2|alice", code_type: "authorization_code", expires_at: isoIn(300) };
@@ -12,21 +12,6 @@ function sessionInsert(id: string, loginId: string): SessionInsert {
   return { id, user_id: "auth2|alice", login_session_id: loginId, device: DEVICE, clients: ["app-1"] } as SessionInsert;
 }
 
-/** Builds a refresh token with no expiry, so creating it extends no login session. */
-function tokenInsert(id: string, loginId: string): RefreshTokenInsert {
-  return {
-    id,
-    login_id: loginId,
-    user_id: "auth2|alice",
-    client_id: "app-1",
-    device: DEVICE,
-    resource_servers: [{ audience: "https://api.example.com", scopes: "openid offline_access" }],
-    rotating: true,
-    token_lookup: `lookup-${id}`,
-    token_hash: `hash-${id}`,
-    family_id: id,
-  } as RefreshTokenInsert;
-}
 
 /** Runs `serve` as one HTTP request would, and returns the commands it sent, its held writes included. */
 async function commandsOfRequest(commands: string[], serve: () => Promise<unknown>): Promise<string[]> {
@@ -167,7 +152,7 @@ describe("held writes of a request", () => {
       const sent = await commandsOfRequest(commands, async () => {
         assert.ok(await data.codes.get(TENANT_A, "code-1", "authorization_code"));
         assert.equal(await data.codes.used(TENANT_A, "code-1"), true);
-        await data.refreshTokens.create(TENANT_A, tokenInsert("rt-1", login.id));
+        await data.refreshTokens.create(TENANT_A, refreshTokenInsert("rt-1", login.id));
       });
 
       assert.deepEqual(
@@ -192,7 +177,7 @@ describe("held writes of a request", () => {
           if (++reads === 2) bothRead();
           await readBarrier;
           await data.codes.used(TENANT_A, "code-1");
-          await data.refreshTokens.create(TENANT_A, tokenInsert(tokenId, login.id));
+          await data.refreshTokens.create(TENANT_A, refreshTokenInsert(tokenId, login.id));
         });
 
       const first = redeem("rt-first");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { LoginSessionInsert } from "@authhero/adapter-interfaces";
+import type { DataAdapters, LoginSessionInsert, RefreshTokenInsert, UserInsert } from "@authhero/adapter-interfaces";
 import { HTTPException } from "hono/http-exception";
 import { createAdapterFixture, type AdapterFixture } from "../../support/adapter-fixture.js";
 
@@ -71,6 +71,46 @@ export const TENANT_B = "tenant-b";
 /** Builds a login session for client `app-1` that expires in ten minutes, with `fields` applied on top. */
 export function loginSessionInsert(fields: Partial<LoginSessionInsert> = {}): LoginSessionInsert {
   return { csrf_token: "csrf", authParams: { client_id: "app-1" }, expires_at: isoIn(600), ...fields } as LoginSessionInsert;
+}
+
+/**
+ * Builds a refresh token for user `auth2|alice` and client `app-1`, in a
+ * family named after its id and with no expiry, with `fields` on top.
+ */
+export function refreshTokenInsert(id: string, loginId: string, fields: Partial<RefreshTokenInsert> = {}): RefreshTokenInsert {
+  return {
+    id,
+    login_id: loginId,
+    user_id: "auth2|alice",
+    client_id: "app-1",
+    device: DEVICE,
+    resource_servers: [{ audience: "https://api.example.com", scopes: "openid offline_access" }],
+    rotating: true,
+    token_lookup: `lookup-${id}`,
+    token_hash: `hash-${id}`,
+    family_id: id,
+    ...fields,
+  } as RefreshTokenInsert;
+}
+
+/**
+ * Checks that transaction() runs its callback again when another writer
+ * changes an item between the callback's read and the commit, and that
+ * both writes survive. Both consistency modes share it.
+ */
+export async function assertRerunAfterLostRace(data: DataAdapters): Promise<void> {
+  await data.users.create(TENANT_A, { user_id: "auth2|alice", email: "alice@example.com", connection: "Username-Password-Authentication", email_verified: false } as UserInsert);
+  let runs = 0;
+  await data.transaction(async (trx) => {
+    runs++;
+    await trx.users.update(TENANT_A, "auth2|alice", { nickname: "ally" });
+    // Another request's write lands between this transaction's read and its commit, on the first run only.
+    if (runs === 1) await data.users.update(TENANT_A, "auth2|alice", { given_name: "Alice" });
+  });
+  assert.equal(runs, 2);
+  const user = await data.users.get(TENANT_A, "auth2|alice");
+  assert.equal(user?.nickname, "ally");
+  assert.equal(user?.given_name, "Alice");
 }
 
 /** The device record sessions and refresh tokens carry. */

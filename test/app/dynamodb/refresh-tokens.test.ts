@@ -2,23 +2,11 @@ import assert from "node:assert/strict";
 import type { DataAdapters, RefreshTokenInsert } from "@authhero/adapter-interfaces";
 import { runWithRequestMemo } from "../../../app/cache/request-memo.js";
 import { legacyRefreshTokenFamilyPartition, refreshTokenModel } from "../../../app/dynamodb/keys.js";
-import { assertHttpError, DEVICE, failFirstCommandMentioning, gateCommands, isoIn, loginSessionInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, failFirstCommandMentioning, gateCommands, isoIn, loginSessionInsert, refreshTokenInsert, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
+/** Builds a refresh token of family `family-1` that expires in a day, with `fields` on top. */
 function tokenInsert(id: string, loginId: string, fields: Partial<RefreshTokenInsert> = {}): RefreshTokenInsert {
-  return {
-    id,
-    login_id: loginId,
-    user_id: "auth2|alice",
-    client_id: "app-1",
-    device: DEVICE,
-    resource_servers: [{ audience: "https://api.example.com", scopes: "openid offline_access" }],
-    rotating: true,
-    expires_at: isoIn(86_400),
-    token_lookup: `lookup-${id}`,
-    token_hash: `hash-${id}`,
-    family_id: "family-1",
-    ...fields,
-  };
+  return refreshTokenInsert(id, loginId, { expires_at: isoIn(86_400), family_id: "family-1", ...fields });
 }
 
 async function loginSessionExpiry(data: DataAdapters, tenantId: string, id: string): Promise<number> {

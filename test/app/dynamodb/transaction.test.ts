@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters, UserInsert } from "@authhero/adapter-interfaces";
-import { assertHttpError, TENANT_A, useAdapterFixture } from "./helpers.js";
+import { assertHttpError, assertRerunAfterLostRace, TENANT_A, useAdapterFixture } from "./helpers.js";
 
 const DATABASE = "Username-Password-Authentication";
 
@@ -115,19 +115,7 @@ describe("transaction()", () => {
   });
 
   it("reruns the callback after a lost race", async () => {
-    const { data } = fixture();
-    await data.users.create(TENANT_A, userInsert({ user_id: "auth2|alice", email: "alice@example.com" }));
-    let runs = 0;
-    await data.transaction(async (trx) => {
-      runs++;
-      await trx.users.update(TENANT_A, "auth2|alice", { nickname: "ally" });
-      // Another request's write lands between this transaction's read and its commit, on the first run only.
-      if (runs === 1) await data.users.update(TENANT_A, "auth2|alice", { given_name: "Alice" });
-    });
-    assert.equal(runs, 2);
-    const user = await data.users.get(TENANT_A, "auth2|alice");
-    assert.equal(user?.nickname, "ally");
-    assert.equal(user?.given_name, "Alice");
+    await assertRerunAfterLostRace(fixture().data);
   });
 
   it("never reruns on a uniqueness conflict", async () => {
