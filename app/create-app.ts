@@ -61,7 +61,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
     runAsRequest(async () => {
       await runWithRequestMemo(next);
       // AuthHero turns any failure while it checks a bearer token, a failed key read included, into 401 or 403.
-      // When DynamoDB was unavailable in this request, that answer is wrong: the caller should retry, not re-authenticate.
+      // When DynamoDB was unavailable in this request, that status is wrong: the caller should retry, not re-authenticate.
       const outage = earlierOutage();
       if (outage !== undefined && (c.res.status === 401 || c.res.status === 403) && outage instanceof HTTPException) replaceResponse(c, outage.getResponse());
     }),

@@ -6,7 +6,7 @@ import type { DataAdapters } from "@authhero/adapter-interfaces";
  * login session, user or session several times while it serves one request,
  * so within the request every read after the first returns the memoized result.
  * A write through the memoized adapters drops the entries it could affect,
- * before and after it runs, so the request always sees its own writes.
+ * before and after it runs, so the request always reads its own writes.
  * Outside runWithRequestMemo (seeding, scripts, tests of the bare adapter)
  * nothing is memoized.
  *

@@ -37,9 +37,9 @@ export class ConditionFailedAt extends Error {
 }
 
 /**
- * The positions of the writes whose condition failed in a multi-item
- * change, whether DynamoDB cancelled a transaction or ordered writes
- * stopped; empty when the error says nothing about positions.
+ * Returns the positions of the writes whose condition failed in a
+ * multi-item change, whether DynamoDB cancelled a transaction or ordered
+ * writes stopped. It is empty when the error carries no positions.
  */
 export function failedWrites(error: unknown): Array<{ index: number; reason: string }> {
   const cause = (error as { cause?: unknown } | undefined)?.cause;

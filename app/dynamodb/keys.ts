@@ -441,10 +441,10 @@ export function actionExecutionKey(tenantId: string, executionId: string): ItemK
 }
 
 /**
- * A user's consent grant to one client and audience, in the user's
- * partition, so the key itself makes the (user, client, audience) triple
- * unique and removing the user removes its grants. A missing audience is
- * stored as "", as AuthHero's Kysely adapter does.
+ * Returns the key of a user's consent grant to one client and audience. It
+ * lies in the user's partition, so the key itself makes the (user, client,
+ * audience) triple unique and removing the user removes its grants. A
+ * missing audience is stored as "", as AuthHero's Kysely adapter does.
  */
 export function grantKey(tenantId: string, userId: string, clientId: string, audience?: string): ItemKey {
   return { pk: userPartition(tenantId, userId), sk: composeKey("grant", clientId, audience ?? "") };

@@ -94,9 +94,9 @@ export class Repository<T extends object> {
    * interleave; other patches are a single UpdateItem.
    *
    * Inside a transaction the patch is staged as a whole-item write, so later
-   * gets of the item see the change, unless `stageInPlace` is set: then it is
-   * staged as an in-place update with no read, a missing item fails the
-   * commit with a 409 instead of returning false, and the transaction must
+   * gets of the item see the change. With `stageInPlace` it is staged as an
+   * in-place update with no read instead. Then a missing item fails the
+   * commit with a 409 rather than returning false, and the transaction must
    * not read or write the item again (TransactionTable rejects both).
    */
   async update(tenantId: string, id: string, patch: Partial<T>, options: { stageInPlace?: boolean } = {}): Promise<boolean> {

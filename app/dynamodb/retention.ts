@@ -2,7 +2,7 @@ import type { SessionCleanupParams } from "@authhero/adapter-interfaces";
 import { nowSeconds } from "./repository.js";
 import type { DynamoTable } from "./table.js";
 
-/** Which expired items a sweep removes. */
+/** The scope of a sweep: the expired items it removes. */
 export interface SweepScope {
   tenantId?: string;
   /** Only items whose entity names this user (`data.user_id`). */

@@ -18,9 +18,9 @@ interface StagedWrite {
 
 /**
  * The table as seen inside `transaction(fn)`. Writes are staged instead of
- * sent, and `commit()` applies them all or none; if `fn` throws, nothing
+ * sent, and `commit()` applies them all or none. If `fn` throws, nothing
  * was written, which is the rollback. Gets of a staged item return the
- * staged version, so a transaction reads its own writes by key; queries read
+ * staged version, so a transaction reads its own writes by key. Queries read
  * the table and do not see staged writes.
  *
  * Conditional writes cannot report their outcome until the commit: `putIf`

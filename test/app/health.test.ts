@@ -87,7 +87,7 @@ describe("DynamoDB outage on a request path", function () {
     }
   });
 
-  it("answers 503, not 403, to a management call whose signing keys cannot be read", async () => {
+  it("answers 503 when signing keys are unreadable", async () => {
     const hole = await blackHole();
     try {
       const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");

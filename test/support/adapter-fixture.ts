@@ -14,8 +14,8 @@ export interface AdapterFixture {
 }
 
 /**
- * An adapter on a fresh moto table, recording every command it sends. With
- * `consistency: "strong"` it runs as on an MRSC table.
+ * Creates an adapter on a fresh moto table that records every command it
+ * sends. With `consistency: "strong"` it runs as on an MRSC table.
  */
 export async function createAdapterFixture(options: { consistency?: "eventual" | "strong" } = {}): Promise<AdapterFixture> {
   const { endpoint, tableName } = await freshTable("adapter");

@@ -34,16 +34,16 @@ export function mayHaveLinkedUsers(item: StoredItem): boolean {
 }
 
 /**
- * Prepares the primary user's item for a user linking to it: it must exist
- * (a link to a missing user would leave the linked user unreachable), its
- * MAY_HAVE_LINKED_USERS flag is set, and it always gets a new revision,
- * under rewrite()'s revision check. The new revision makes a concurrent
- * removal of the primary, which read it before this link, fail instead of
- * leaving the linked user pointing at nothing.
+ * Prepares the primary user's item before a user links to it. The primary
+ * must exist and must not itself be linked, because a link to a missing or
+ * linked user would leave the new link unreachable. Its
+ * MAY_HAVE_LINKED_USERS flag is set, and it always gets a new revision under
+ * rewrite()'s revision check, so a removal of the primary that read it before
+ * this link fails instead of leaving the linked user pointing at nothing.
  * NOTE: a user created later with a removed primary's id starts unflagged,
  * so it does not show users that linked to the id before it existed.
  */
-export async function markMayHaveLinkedUsers(table: DynamoTable, tenantId: string, primaryId: string, linkedId: string): Promise<void> {
+export async function prepareLinkPrimary(table: DynamoTable, tenantId: string, primaryId: string, linkedId: string): Promise<void> {
   if (primaryId === linkedId) throw badRequest(`Cannot link user \`${linkedId}\` to itself; link it to another user.`);
   const key = userModel.key(tenantId, primaryId);
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -11,7 +11,7 @@ import { liveFilter, Repository, revisionCondition } from "../repository.js";
 import type { DynamoTable, TransactItem } from "../table.js";
 import { grantIdKeys } from "./grants.js";
 import { currentPassword, passwordWrites } from "./passwords.js";
-import { addLinkedIdentities, markMayHaveLinkedUsers, mayHaveLinkedUsers, readLinkedUsers, withLinkedIdentities } from "./user-identities.js";
+import { addLinkedIdentities, prepareLinkPrimary, mayHaveLinkedUsers, readLinkedUsers, withLinkedIdentities } from "./user-identities.js";
 import { hintedUserId, recordFoundLookup } from "./user-lookup-hints.js";
 import { userRoleLinksKey } from "./user-roles.js";
 
@@ -46,7 +46,7 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
       // The user row is created in this same transaction, so it cannot be checked for.
       writes.push(...passwordWrites(tenantId, record, [], { checkUser: false }));
     }
-    if (user.linked_to) await markMayHaveLinkedUsers(table, tenantId, user.linked_to, user.user_id);
+    if (user.linked_to) await prepareLinkPrimary(table, tenantId, user.linked_to, user.user_id);
     await table.transactWrite(writes, USER_EXISTS);
     return withIdentities(user);
   };
@@ -81,7 +81,7 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
         return users.update(tenantId, id, stamped, { stageInPlace: Object.keys(stamped).every((field) => LOGIN_STAMP_FIELDS.has(field)) });
       }
       // The primary is flagged first, so no reader skips a link that exists, even if this update then fails.
-      if (typeof stamped.linked_to === "string" && stamped.linked_to !== "") await markMayHaveLinkedUsers(table, tenantId, stamped.linked_to, id);
+      if (typeof stamped.linked_to === "string" && stamped.linked_to !== "") await prepareLinkPrimary(table, tenantId, stamped.linked_to, id);
       try {
         return await users.rewrite(tenantId, id, (current) => ({ ...current, ...stamped }), (before, after) => lookupChanges(tenantId, before, after));
       } catch (error) {
@@ -102,10 +102,9 @@ export function createUsersAdapter(table: DynamoTable): UserDataAdapter {
         const memberships = await table.queryAll({ index: "gsi1", partitionKey: userOrganizationsPartition(tenantId, id) });
         const methods = await table.queryAll({ index: "gsi1", partitionKey: userAuthenticationMethodsPartition(tenantId, id) });
         const lookups = lookupItems(tenantId, user).map(({ pk, sk }) => ({ pk, sk }));
-        const lookupIds = new Set(lookups.map(({ pk, sk }) => `${pk}\u0000${sk}`));
         const dependents = [...owned, ...grantIdKeys(tenantId, owned), ...signIns, ...memberships, ...methods]
           .map(({ pk, sk }) => ({ pk, sk }))
-          .filter((key) => (key.pk !== userKey.pk || key.sk !== userKey.sk) && !lookupIds.has(`${key.pk}\u0000${key.sk}`));
+          .filter((key) => key.pk !== userKey.pk || key.sk !== userKey.sk);
         // Dependents go first, so an interrupted removal can be repeated and finds what is left.
         await table.batchDelete(dependents);
         // The user and its lookup items go together, under the revision read above: a concurrent change

@@ -33,8 +33,8 @@ export function useAdapterFixture(options: { consistency?: "eventual" | "strong"
 }
 
 /**
- * The mode the conformance suite runs in: `ADAPTER_CONSISTENCY=strong` runs
- * every adapter test as on an MRSC table, which `npm test` does once more.
+ * Returns the mode the conformance suite runs in. `ADAPTER_CONSISTENCY=strong`
+ * runs every adapter test as on an MRSC table, which `npm test` does once more.
  */
 function suiteConsistency(): "eventual" | "strong" {
   const value = process.env.ADAPTER_CONSISTENCY ?? "eventual";

@@ -46,7 +46,7 @@ async function fillTenant(data: DataAdapters, tenantId: string): Promise<void> {
 }
 
 async function present(data: DataAdapters, tenantId: string): Promise<Record<string, boolean>> {
-  // Reads ignore expired items, so the raw table tells whether they are still stored.
+  // Reads ignore expired items, so only the raw table shows whether they are still stored.
   return {
     liveCode: (await data.codes.get(tenantId, "live-code", "authorization_code")) !== null,
     liveSession: (await data.sessions.get(tenantId, "live-session")) !== null,
