@@ -19,8 +19,9 @@ export interface BundleVariant {
   /** Packages left out of the bundle, to be loaded from node_modules at run time. */
   external?: string[];
   /**
-   * Builds with esbuild's defaults for Node instead: `main` before `module`, all of
-   * zod's translations and the SDK's full credential chain. infra/bundle.ts built
+   * Builds with esbuild's defaults for Node instead: `main` before `module`, ASCII
+   * output, all of zod's translations, the SDK's full credential chain and every
+   * AuthHero schema. infra/bundle.ts built
    * that way before it took `lambdaBuildOptions`. The bench keeps this build to
    * measure what those options save, and as the fixed build of the cold-start baseline.
    */
@@ -37,6 +38,7 @@ export async function bundleLambda(entry: string, outdir: string, name: string, 
   const options = lambdaBuildOptions(entry, file);
   if (variant.reference) {
     delete options.mainFields;
+    delete options.charset;
     delete options.plugins;
   }
   const result = await build({ ...options, external: variant.external ?? [] });
