@@ -5,10 +5,10 @@ import type { Logger } from "../logger.js";
 export interface PendingWrites {
   adapters: DataAdapters;
   /**
-   * Resolves once every write started so far, and any started meanwhile, has
-   * finished. With `maxWaitMs` it stops waiting then, and writes the entries
-   * still unstored to the process log (they may also be stored later, if
-   * their write resumes). Never rejects.
+   * Resolves once every adapter call started so far, and any started
+   * meanwhile, has finished. With `maxWaitMs` it stops waiting then, and
+   * writes the audit log entries still unstored to the process log (they may
+   * also be stored later, if their write resumes). Never rejects.
    */
   settle(options?: { maxWaitMs?: number }): Promise<void>;
 }
@@ -45,6 +45,9 @@ const LOGGED_FIELDS = ["log_id", "type", "date", "description", "client_id", "us
  * A Lambda handler must await `settle()` before it returns: Lambda freezes
  * the execution environment as soon as the handler returns, so an
  * unfinished write would resume only on the next invocation, or never.
+ * AuthHero 9.6.1 reads the client, user and connection names before it
+ * starts an audit log write, so `settle()` waits for every adapter call in
+ * flight, not only for the writes already started.
  */
 export function trackPendingWrites(adapters: DataAdapters, options: DeferredWriteOptions = {}): PendingWrites {
   const concurrency = options.concurrency ?? 16;
@@ -55,6 +58,7 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
   const pending = new Map<Promise<unknown>, { tenantId: string; log: LogInsert; givenUp: boolean }>();
   const waiting: Array<() => void> = [];
   let running = 0;
+  const calls = trackCallsInFlight(adapters);
 
   const notStored = (tenantId: string, log: LogInsert, reason: string, error?: unknown): void => {
     const entry = Object.fromEntries(LOGGED_FIELDS.filter((field) => (log as Record<string, unknown>)[field] !== undefined).map((field) => [field, (log as Record<string, unknown>)[field]]));
@@ -91,7 +95,7 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
     }
   };
 
-  const logs = adapters.logs;
+  const logs = calls.adapters.logs;
   const wrappedLogs: DataAdapters["logs"] = {
     ...logs,
     create: (tenantId, log) => {
@@ -115,11 +119,14 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
   };
 
   return {
-    adapters: { ...adapters, logs: wrappedLogs },
+    adapters: { ...calls.adapters, logs: wrappedLogs },
     settle: async ({ maxWaitMs } = {}) => {
       const deadline = maxWaitMs === undefined ? undefined : Date.now() + maxWaitMs;
-      while (pending.size > 0) {
-        const all = Promise.all([...pending.keys()]);
+      for (;;) {
+        // Lets the continuations of finished calls run first, so a log write that follows a lookup has started.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (pending.size === 0 && calls.inFlight.size === 0) return;
+        const all = Promise.all([...pending.keys(), ...calls.inFlight]);
         if (deadline === undefined) {
           await all;
           continue;
@@ -138,6 +145,40 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
       }
     },
   };
+}
+
+/**
+ * Wraps every adapter method so that the promise of each call in flight is
+ * in `inFlight` until it settles. Non-function members pass through.
+ */
+function trackCallsInFlight(adapters: DataAdapters): { adapters: DataAdapters; inFlight: Set<Promise<void>> } {
+  const inFlight = new Set<Promise<void>>();
+  const track = (result: unknown): void => {
+    if (!(result instanceof Promise)) return;
+    const done = (): void => {
+      inFlight.delete(settled);
+    };
+    const settled: Promise<void> = result.then(done, done);
+    inFlight.add(settled);
+  };
+  const wrap = (method: (...args: unknown[]) => unknown, owner: object) => (...args: unknown[]) => {
+    const result = method.apply(owner, args);
+    track(result);
+    return result;
+  };
+
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(adapters)) {
+    if (typeof member === "function") {
+      wrapped[name] = wrap(member as (...args: unknown[]) => unknown, adapters);
+    } else if (typeof member === "object" && member !== null) {
+      const methods = Object.entries(member).map(([key, value]) => [key, typeof value === "function" ? wrap(value as (...args: unknown[]) => unknown, member) : value]);
+      wrapped[name] = Object.fromEntries(methods);
+    } else {
+      wrapped[name] = member;
+    }
+  }
+  return { adapters: wrapped as unknown as DataAdapters, inFlight };
 }
 
 /** DynamoDB unavailable or throttling (a 503 from the table boundary), as opposed to a value it cannot store. */

@@ -36,14 +36,17 @@ function httpApiEvent(method: string, path: string, query = ""): APIGatewayProxy
   };
 }
 
-/** A loopback proxy to the engine that delays every write of an audit-log item by `delayMs`. */
-async function startSlowLogWrites(target: string, delayMs: number): Promise<{ endpoint: string; close(): Promise<void> }> {
+/** Starts a loopback proxy to the engine that delays every write of an audit-log item by `logWriteMs`, and every GetItem by `getItemMs`. */
+async function startSlowProxy(target: string, delays: { logWriteMs: number; getItemMs?: number }): Promise<{ endpoint: string; close(): Promise<void> }> {
   const server = createServer(async (incoming, outgoing) => {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    if (String(incoming.headers["x-amz-target"]).endsWith(".PutItem") && body.includes('"type":{"S":"log"}')) {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const operation = String(incoming.headers["x-amz-target"]);
+    if (operation.endsWith(".PutItem") && body.includes('"type":{"S":"log"}')) {
+      await new Promise((resolve) => setTimeout(resolve, delays.logWriteMs));
+    } else if (operation.endsWith(".GetItem") && delays.getItemMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, delays.getItemMs));
     }
     const response = await fetch(`${target}${incoming.url}`, { method: incoming.method, headers: incoming.headers as Record<string, string>, body });
     const headers: Record<string, string> = {};
@@ -66,9 +69,12 @@ describe("Lambda handler", function () {
   let data: DataAdapters;
   let seeded: SeedResult;
   let slowLogs: { endpoint: string; close(): Promise<void> };
+  let engineEndpoint: string;
+  let env: Record<string, string>;
 
   before(async () => {
     const { endpoint, tableName } = await freshTable("lambda");
+    engineEndpoint = endpoint;
     const client = createDocumentClient({ region: TEST_REGION, endpoint });
     data = createDynamoDbAdapter({ client, tableName });
     seeded = await seedTenant(data, {
@@ -81,8 +87,8 @@ describe("Lambda handler", function () {
       allowedLogoutUrls: [],
     });
     // Audit-log writes reach the table through a proxy that delays them, so a handler that returned before they finished would be caught.
-    slowLogs = await startSlowLogWrites(endpoint, 400);
-    const env = { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: slowLogs.endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: ISSUER, AUTHHERO_TENANT_ID: "main" };
+    slowLogs = await startSlowProxy(endpoint, { logWriteMs: 400 });
+    env = { AWS_REGION: TEST_REGION, AUTHHERO_DYNAMODB_ENDPOINT: slowLogs.endpoint, AUTHHERO_TABLE_NAME: tableName, AUTHHERO_ISSUER: ISSUER, AUTHHERO_TENANT_ID: "main" };
     // Importing the entry builds its default handler from the environment, which another test may have done first.
     Object.assign(process.env, env);
     const entry = await import("../../app/lambda.js");
@@ -105,6 +111,32 @@ describe("Lambda handler", function () {
     // Lambda may freeze the environment as soon as the handler returns, so the log must already be stored.
     const after = (await data.logs.list("main", { per_page: 100 })).logs.length;
     assert.ok(after > before, `audit log entries before ${before}, after ${after}`);
+  });
+
+  it("finishes audit writes that follow a lookup", async () => {
+    const tokenEvent = httpApiEvent("POST", "/oauth/token");
+    tokenEvent.headers["content-type"] = "application/x-www-form-urlencoded";
+    tokenEvent.body = new URLSearchParams({ grant_type: "client_credentials", client_id: seeded.managementClientId!, client_secret: seeded.managementClientSecret!, audience: seeded.managementAudience }).toString();
+    const { access_token: accessToken } = JSON.parse(((await handler(tokenEvent, context)) as { body: string }).body) as { access_token: string };
+    // AuthHero reads the client's name before it writes the audit log. A new handler's cache is empty, so that read goes to the table, where it is slowed down.
+    const slow = await startSlowProxy(engineEndpoint, { logWriteMs: 200, getItemMs: 300 });
+    try {
+      const { createLambdaHandler } = await import("../../app/lambda.js");
+      const fresh = createLambdaHandler(readSettings({ ...env, AUTHHERO_DYNAMODB_ENDPOINT: slow.endpoint })) as unknown as typeof handler;
+      const before = (await data.logs.list("main", { per_page: 100 })).logs.length;
+      const event = httpApiEvent("POST", "/api/v2/users");
+      event.headers["content-type"] = "application/json";
+      event.headers.authorization = `Bearer ${accessToken}`;
+      event.body = JSON.stringify({ email: "after-lookup@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" });
+
+      const result = (await fresh(event, context)) as { statusCode: number; body: string };
+
+      assert.equal(result.statusCode, 201, result.body);
+      const after = (await data.logs.list("main", { per_page: 100 })).logs.length;
+      assert.ok(after > before, `audit log entries before ${before}, after ${after}`);
+    } finally {
+      await slow.close();
+    }
   });
 
   it("serves OIDC discovery", async () => {

@@ -174,8 +174,36 @@ describe("trackPendingWrites", () => {
     assert.equal(lines.length, 1, "the failure after giving up is not logged again");
   });
 
-  it("leaves other entities unwrapped", () => {
+  it("waits for a lookup that precedes a log write", async () => {
+    // AuthHero reads the client's name first, and only then starts the log write.
+    let releaseLookup: () => void = () => {};
+    const lookup = new Promise<void>((resolve) => (releaseLookup = resolve));
+    const written: string[] = [];
+    const adapters = {
+      clients: { get: async () => { await lookup; return { name: "app" }; } },
+      logs: { create: async (_tenantId: string, log: { description: string }) => { written.push(log.description); return log; } },
+    } as unknown as DataAdapters;
+    const tracked = trackPendingWrites(adapters);
+    void (async () => {
+      const client = await tracked.adapters.clients.get("main", "app");
+      await tracked.adapters.logs.create("main", { description: `login to ${client?.name}` } as never);
+    })();
+
+    let settled = false;
+    const settling = tracked.settle().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(settled, false, "settle() returned while the lookup was still running");
+
+    releaseLookup();
+    await settling;
+    assert.deepEqual(written, ["login to app"]);
+  });
+
+  it("passes other entities' results through", async () => {
     const { adapters } = gatedLogs();
-    assert.equal(trackPendingWrites(adapters).adapters.clients, adapters.clients);
+    const tracked = trackPendingWrites(adapters);
+
+    assert.equal(await tracked.adapters.clients.get("main", "app"), null);
+    await tracked.settle();
   });
 });
