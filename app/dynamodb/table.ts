@@ -16,6 +16,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { HTTPException } from "hono/http-exception";
 import { applyInOrder } from "./ordered-writes.js";
+import { appliedByEarlierAttempt } from "./retried-writes.js";
 import { earlierOutage, recordOutage } from "./outage.js";
 import { AdapterError, badRequest, concurrentChange, conflict, unavailable } from "./errors.js";
 import type { ItemKey, StoredItem } from "./item.js";
@@ -162,8 +163,9 @@ export class DynamoTable {
             TableName: this.tableName,
             Item: item,
             ConditionExpression: options.ifAbsent ? "attribute_not_exists(pk)" : undefined,
+            ReturnValuesOnConditionCheckFailure: options.ifAbsent ? "ALL_OLD" : undefined,
           }),
-        ),
+        ).then(() => undefined, (error: unknown) => recognizeEarlierAttempt(error, [item])),
       options.ifAbsent ? (options.conflictMessage ?? "An item with this id already exists.") : undefined,
     );
   }
@@ -174,7 +176,9 @@ export class DynamoTable {
     await settleHeldWrites({ keys: [item] });
     try {
       await this.send("PutItem", item.pk, () =>
-        this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values })),
+        this.client
+          .send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values, ReturnValuesOnConditionCheckFailure: "ALL_OLD" }))
+          .then(() => undefined, (error: unknown) => recognizeEarlierAttempt(error, [item])),
       );
       return true;
     } catch (error) {
@@ -263,7 +267,13 @@ export class DynamoTable {
     for (const item of items) assertStorable(storedValues(item));
     if (this.consistency === "strong") return applyInOrder(this, items, conflictMessages);
     const withTable = items.map((item) => withTableName(item, this.tableName));
-    await this.send("TransactWriteItems", "transaction", () => this.client.send(new TransactWriteCommand({ TransactItems: withTable })), conflictMessages);
+    const puts = items.map((item) => ("Put" in item ? item.Put.Item : undefined));
+    await this.send(
+      "TransactWriteItems",
+      "transaction",
+      () => this.client.send(new TransactWriteCommand({ TransactItems: withTable })).then(() => undefined, (error: unknown) => recognizeEarlierAttempt(error, puts)),
+      conflictMessages,
+    );
   }
 
   /**
@@ -365,9 +375,17 @@ function sortKeyCondition(request: QueryRequest): { expression: string; values: 
   return undefined;
 }
 
+/** Adds the table name, and for a put requests the item that fails its condition (see retried-writes.ts). */
 function withTableName(item: TransactItem, tableName: string): SdkTransactItem {
   const [kind, body] = Object.entries(item)[0] as [string, object];
-  return { [kind]: { ...body, TableName: tableName } } as SdkTransactItem;
+  const failureReturns = kind === "Put" ? { ReturnValuesOnConditionCheckFailure: "ALL_OLD" } : {};
+  return { [kind]: { ...body, ...failureReturns, TableName: tableName } } as SdkTransactItem;
+}
+
+/** Treats a failure as success when an earlier attempt of the same request applied the write; rethrows it otherwise. */
+function recognizeEarlierAttempt(error: unknown, puts: ReadonlyArray<StoredItem | undefined>): void {
+  if (appliedByEarlierAttempt(error, puts)) return;
+  throw error;
 }
 
 function dedupeKeys<K extends ItemKey>(keys: K[]): K[] {
