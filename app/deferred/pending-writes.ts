@@ -149,7 +149,8 @@ export function trackPendingWrites(adapters: DataAdapters, options: DeferredWrit
 
 /**
  * Wraps every adapter method so that the promise of each call in flight is
- * in `inFlight` until it settles. Non-function members pass through.
+ * in `inFlight` until it settles. Proxies keep every other member, including
+ * methods an adapter inherits from a class.
  */
 function trackCallsInFlight(adapters: DataAdapters): { adapters: DataAdapters; inFlight: Set<Promise<void>> } {
   const inFlight = new Set<Promise<void>>();
@@ -166,19 +167,16 @@ function trackCallsInFlight(adapters: DataAdapters): { adapters: DataAdapters; i
     track(result);
     return result;
   };
-
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(adapters)) {
-    if (typeof member === "function") {
-      wrapped[name] = wrap(member as (...args: unknown[]) => unknown, adapters);
-    } else if (typeof member === "object" && member !== null) {
-      const methods = Object.entries(member).map(([key, value]) => [key, typeof value === "function" ? wrap(value as (...args: unknown[]) => unknown, member) : value]);
-      wrapped[name] = Object.fromEntries(methods);
-    } else {
-      wrapped[name] = member;
-    }
-  }
-  return { adapters: wrapped as unknown as DataAdapters, inFlight };
+  const tracked = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(object, property, receiver) {
+        const value: unknown = Reflect.get(object, property, receiver);
+        if (typeof value === "function") return wrap(value as (...args: unknown[]) => unknown, object);
+        if (typeof value === "object" && value !== null && object === adapters) return tracked(value);
+        return value;
+      },
+    });
+  return { adapters: tracked(adapters), inFlight };
 }
 
 /** DynamoDB unavailable or throttling (a 503 from the table boundary), as opposed to a value it cannot store. */
