@@ -12,6 +12,7 @@ import { requireConfidentialClientAuthentication } from "./client-authentication
 import { oauthErrors } from "./oauth-errors.js";
 import { recordPatchFields } from "./patch-guard.js";
 import { replaceResponse } from "./replace-response.js";
+import { documentedBodyRoutes, requestBodyGuard } from "./request-body-guard.js";
 import { redactSigningKeys } from "./signing-key-redaction.js";
 import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
@@ -40,7 +41,13 @@ export interface AppOptions {
  * settings reach AuthHero through Hono's env bindings.
  */
 export function createApp(options: AppOptions): Hono<{ Variables: RequestVariables }> {
-  const { app: authhero } = init({ dataAdapter: options.dataAdapter, allowedOrigins: options.allowedOrigins });
+  const { app: authhero, managementApp, oauthApp, universalApp, u2App } = init({ dataAdapter: options.dataAdapter, allowedOrigins: options.allowedOrigins });
+  const bodyRoutes = documentedBodyRoutes([
+    { base: "/api/v2", app: managementApp, family: "management" },
+    { base: "", app: oauthApp, family: "oauth" },
+    { base: "/u", app: universalApp, family: "oauth", loginPages: true },
+    { base: "/u2", app: u2App, family: "oauth", loginPages: true },
+  ]);
   const bindings = {
     ISSUER: options.issuer,
     AUTH_URL: options.issuer,
@@ -91,6 +98,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   app.use("*", selfHostedPages());
 
   app.use("*", oauthErrors());
+  app.use("*", requestBodyGuard(bodyRoutes));
   app.use("/api/v2/*", recordPatchFields());
   app.use("/api/v2/keys/signing", redactSigningKeys());
   app.use("/api/v2/keys/signing/*", redactSigningKeys());
