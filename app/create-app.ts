@@ -10,6 +10,7 @@ import type { HealthProbe } from "./health.js";
 import { describeError, type Logger } from "./logger.js";
 import { requireConfidentialClientAuthentication } from "./client-authentication.js";
 import { oauthErrors } from "./oauth-errors.js";
+import { requireUsernameForPasswordReset } from "./password-reset-guard.js";
 import { recordPatchFields } from "./patch-guard.js";
 import { replaceResponse } from "./replace-response.js";
 import { documentedBodyRoutes, requestBodyGuard } from "./request-body-guard.js";
@@ -99,6 +100,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
 
   app.use("*", oauthErrors());
   app.use("*", requestBodyGuard(bodyRoutes));
+  app.use("/u/forgot-password", requireUsernameForPasswordReset(options.dataAdapter, options.tenantId));
   app.use("/api/v2/*", recordPatchFields());
   app.use("/api/v2/keys/signing", redactSigningKeys());
   app.use("/api/v2/keys/signing/*", redactSigningKeys());

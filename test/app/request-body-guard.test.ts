@@ -8,9 +8,9 @@ const DATABASE = "Username-Password-Authentication";
 
 /**
  * Requests whose body is missing, of the wrong Content-Type or malformed.
- * Without the guard in app/request-body-guard.ts, AuthHero 9.6.1 failed on
- * most of them with a 500 and created entities without their required
- * fields on the rest.
+ * Without the guards in app/request-body-guard.ts and
+ * app/password-reset-guard.ts, AuthHero 9.6.1 failed on most of them with a
+ * 500 and created entities without their required fields on the rest.
  */
 describe("request body guard", function () {
   this.timeout(60_000);
@@ -238,6 +238,18 @@ describe("request body guard", function () {
       const multipart = await post(`/u/login/identifier?state=${await loginState(false)}`, {}, form);
       assert.equal(multipart.status, 302);
       assert.match(multipart.headers.get("location") ?? "", /\/u\/enter-password\?/);
+    });
+
+    it("rejects a password reset before the identifier step", async () => {
+      const state = await loginState(false);
+      await assertOAuthError(await post(`/u/forgot-password?state=${state}`), 400, new RegExp(`/u/login/identifier\\?state=${state}`));
+    });
+
+    it("passes a password reset after the identifier step to AuthHero", async () => {
+      const response = await post(`/u/forgot-password?state=${await loginState(true)}`);
+      // This server has no email provider, so AuthHero then fails to send the code. The guard must let the request through.
+      assert.notEqual(response.status, 400);
+      assert.match(response.headers.get("content-type") ?? "", /text\/html/);
     });
   });
 
