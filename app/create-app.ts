@@ -13,7 +13,7 @@ import { oauthErrors } from "./oauth-errors.js";
 import { requireUsernameForPasswordReset } from "./password-reset-guard.js";
 import { recordPatchFields } from "./patch-guard.js";
 import { replaceResponse } from "./replace-response.js";
-import { documentedBodyRoutes, requestBodyGuard } from "./request-body-guard.js";
+import { requestBodyGuard, type DocumentedApp } from "./request-body-guard.js";
 import { redactSigningKeys } from "./signing-key-redaction.js";
 import { regionRouting, ROUTED_REQUEST, type RegionRoutingOptions } from "./regions/forwarding.js";
 import { createRequestContext, type RequestVariables } from "./request-context.js";
@@ -43,12 +43,12 @@ export interface AppOptions {
  */
 export function createApp(options: AppOptions): Hono<{ Variables: RequestVariables }> {
   const { app: authhero, managementApp, oauthApp, universalApp, u2App } = init({ dataAdapter: options.dataAdapter, allowedOrigins: options.allowedOrigins });
-  const bodyRoutes = documentedBodyRoutes([
+  const documentedApps: DocumentedApp[] = [
     { base: "/api/v2", app: managementApp, family: "management" },
     { base: "", app: oauthApp, family: "oauth" },
     { base: "/u", app: universalApp, family: "oauth", loginPages: true },
     { base: "/u2", app: u2App, family: "oauth", loginPages: true },
-  ]);
+  ];
   const bindings = {
     ISSUER: options.issuer,
     AUTH_URL: options.issuer,
@@ -99,7 +99,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: RequestVariabl
   app.use("*", selfHostedPages());
 
   app.use("*", oauthErrors());
-  app.use("*", requestBodyGuard(bodyRoutes));
+  app.use("*", requestBodyGuard(documentedApps));
   app.use("/u/forgot-password", requireUsernameForPasswordReset(options.dataAdapter, options.tenantId));
   app.use("/api/v2/*", recordPatchFields());
   app.use("/api/v2/keys/signing", redactSigningKeys());

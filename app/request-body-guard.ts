@@ -118,9 +118,13 @@ export function documentedBodyRoutes(apps: DocumentedApp[]): BodyRoute[] {
  * a missing body where one is needed, and on login pages a body with an
  * undocumented Content-Type or one that does not parse.
  */
-export function requestBodyGuard(routes: BodyRoute[]): MiddlewareHandler {
+export function requestBodyGuard(apps: DocumentedApp[]): MiddlewareHandler {
+  // The table is built at the first request with a body, because parsing `{}` against every schema took about 70 ms
+  // under tsx on a 2-CPU VM, too much to add to every cold start.
+  let routes: BodyRoute[] | undefined;
   return async function checkRequestBody(c, next) {
     if (!BODY_METHODS.has(c.req.method) || OAUTH_ENDPOINTS.test(c.req.path)) return next();
+    routes ??= documentedBodyRoutes(apps);
     const matching = routes.filter((route) => route.method === c.req.method && route.pattern.test(c.req.path));
     const route = matching[0];
     if (!route) return next();
