@@ -124,6 +124,20 @@ describe("Lambda bundle end to end", function () {
     }
   });
 
+  it("rejects a request without its required body", async () => {
+    const tokenResponse = await fetch(`${bridge.baseUrl}/oauth/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: seeded.managementClientId!, client_secret: seeded.managementClientSecret!, audience: seeded.managementAudience }),
+    });
+    const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
+
+    // The guard reads AuthHero's route registry and body schemas, which the bundle must keep.
+    const response = await fetch(`${bridge.baseUrl}/api/v2/email-templates`, { method: "POST", headers: { authorization: `Bearer ${accessToken}` } });
+    const body = (await response.json()) as { message?: string };
+    assert.equal(response.status, 400, JSON.stringify(body));
+    assert.match(body.message ?? "", /`template`, `body`, `from`, `subject`/);
+  });
+
   it("signs in with a code and PKCE", async () => {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
