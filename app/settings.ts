@@ -34,7 +34,7 @@ const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 export type ForwardFailurePolicy = "fail" | "local";
 
 export class SettingsError extends Error {
-  constructor(problems: string[]) {
+  constructor(readonly problems: string[]) {
     super(`Invalid app settings:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
     this.name = "SettingsError";
   }
@@ -44,12 +44,15 @@ export class SettingsError extends Error {
 export function readSettings(env: NodeJS.ProcessEnv = process.env): AppSettings {
   const problems: string[] = [];
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "";
-  if (!REGION_NAME.test(region)) {
+  if (region === "") {
+    problems.push("`AWS_REGION` is not set; set it to an AWS region name such as `eu-west-1`.");
+  } else if (!REGION_NAME.test(region)) {
     problems.push(`\`AWS_REGION\` is \`${region}\`; it must be an AWS region name such as \`eu-west-1\`.`);
   }
 
   const issuer = env.AUTHHERO_ISSUER ?? "";
-  if (!isHttpUrl(issuer)) problems.push(`\`AUTHHERO_ISSUER\` is \`${issuer}\`; it must be the public http(s) URL of the server, such as \`https://auth.example.com/\`.`);
+  if (issuer === "") problems.push("`AUTHHERO_ISSUER` is not set; set it to the public http(s) URL of the server, such as `https://auth.example.com/`.");
+  else if (!isHttpUrl(issuer)) problems.push(`\`AUTHHERO_ISSUER\` is \`${issuer}\`; it must be the public http(s) URL of the server, such as \`https://auth.example.com/\`.`);
 
   // `aws` and unset both mean DynamoDB in AWS; only `npm start` gives unset another meaning.
   const endpoint = env.AUTHHERO_DYNAMODB_ENDPOINT && env.AUTHHERO_DYNAMODB_ENDPOINT !== "aws" ? env.AUTHHERO_DYNAMODB_ENDPOINT : undefined;

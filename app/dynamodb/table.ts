@@ -414,6 +414,13 @@ function mapError(error: unknown, operation: string, tableName: string, partitio
       return concurrentChange(`${operation} on \`${tableName}\` conflicted with a concurrent transaction; retry the request.`, error);
     }
   }
+  if (name === "ResourceNotFoundException") {
+    return new AdapterError(
+      "adapter.failed",
+      `${operation} failed because DynamoDB found no table \`${tableName}\` (or no such index) in this region. Check AUTHHERO_TABLE_NAME and AWS_REGION, or create the table: \`pulumi up\` does in AWS, \`npm start\` does locally.`,
+      { cause: error },
+    );
+  }
   if ((error as Error).message?.startsWith("Special numeric value")) {
     return badRequest(`The request contains a number DynamoDB cannot store (${(error as Error).message}); send finite numbers.`, error);
   }

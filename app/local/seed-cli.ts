@@ -1,6 +1,6 @@
 import { createRuntime } from "../runtime.js";
-import { readSettings, SettingsError } from "../settings.js";
-import { readAdminSettings } from "./admin-settings.js";
+import { readSettings, SettingsError, type AppSettings } from "../settings.js";
+import { readAdminSettings, type AdminSettings } from "./admin-settings.js";
 import { seedTenant } from "./seed.js";
 
 /**
@@ -8,9 +8,17 @@ import { seedTenant } from "./seed.js";
  * same way a deployment's seed function does. Safe to repeat.
  */
 async function main(): Promise<void> {
-  const settings = readSettings();
-  const origin = settings.issuer.replace(/\/$/, "");
-  const admin = readAdminSettings(process.env, { generatePassword: false, defaultCallback: `${origin}/auth-callback` });
+  // Both checks run before either error is reported, so one run lists every missing variable.
+  const settings = attempt(() => readSettings());
+  const origin = settings.value?.issuer.replace(/\/$/, "") ?? "https://issuer.invalid";
+  const admin = attempt(() => readAdminSettings(process.env, { generatePassword: false, defaultCallback: `${origin}/auth-callback` }));
+  if (settings.error || admin.error) {
+    throw new SettingsError([...(settings.error?.problems ?? []), ...(admin.error?.problems ?? [])]);
+  }
+  await seed(settings.value!, admin.value!, origin);
+}
+
+async function seed(settings: AppSettings, admin: AdminSettings, origin: string): Promise<void> {
   const runtime = createRuntime(settings);
   const result = await seedTenant(runtime.dataAdapter, {
     tenantId: settings.tenantId ?? "main",
@@ -31,6 +39,15 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
+}
+
+function attempt<T>(read: () => T): { value?: T; error?: SettingsError } {
+  try {
+    return { value: read() };
+  } catch (error) {
+    if (error instanceof SettingsError) return { error };
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {
