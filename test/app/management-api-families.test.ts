@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import * as oidc from "openid-client";
 import { LoginDriver } from "../support/login-driver.js";
 import { managementApi, managementToken, RP, startTestServer, type ApiResponse, type TestServer } from "../support/test-server.js";
@@ -541,6 +542,20 @@ describe("management API families", function () {
       const read = await expectStatus("GET", `/logs/${rows[0]!.log_id}`, 200);
       assert.equal(read.json.log_id, rows[0]!.log_id);
       await expectStatus("GET", "/logs/missing-log-id", 404);
+    });
+  });
+
+  describe("/tenant-data/export", () => {
+    it("exports the tenant's organization memberships", async () => {
+      const organization = await expectStatus("POST", "/organizations", 201, { name: "exported" });
+      const created = await expectStatus("POST", "/users", 201, { email: "exported@example.com", password: "Pass-word-123!", connection: "Username-Password-Authentication" });
+      await expectStatus("POST", `/organizations/${organization.json.id}/members`, [201, 204], { members: [created.json.user_id] });
+
+      const response = await fetch(`${server.baseUrl}/api/v2/tenant-data/export`, { headers: { authorization: `Bearer ${token}` } });
+
+      assert.equal(response.status, 200, await response.clone().text());
+      const exported = gunzipSync(Buffer.from(await response.arrayBuffer())).toString("utf8");
+      assert.ok(exported.includes(`"organization_id":"${organization.json.id}"`), "the membership is missing from the export");
     });
   });
 

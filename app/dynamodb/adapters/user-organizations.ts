@@ -1,6 +1,5 @@
 import type { Organization, UserOrganization, UserOrganizationsAdapter } from "@authhero/adapter-interfaces";
 import { stampNew, withoutId } from "../crud.js";
-import { badRequest } from "../errors.js";
 import { composeKey } from "../item.js";
 import { tenantEntityModel, userOrganizationModel, userOrganizationsPartition } from "../keys.js";
 import { paginate } from "../pagination.js";
@@ -15,6 +14,9 @@ export function createUserOrganizationsAdapter(table: DynamoTable): UserOrganiza
   const byUser = async (tenantId: string, userId: string) =>
     memberships.entities(await table.queryAll({ index: "gsi1", partitionKey: userOrganizationsPartition(tenantId, userId) }));
 
+  const byOrganization = async (tenantId: string, organizationId: string) =>
+    memberships.entities(await table.queryAll({ index: "gsi2", partitionKey: composeKey(tenantId, "organization-members", organizationId) }));
+
   return {
     create: async (tenantId, params, options) => {
       const existing = (await byUser(tenantId, params.user_id)).find((membership) => membership.organization_id === params.organization_id);
@@ -27,12 +29,16 @@ export function createUserOrganizationsAdapter(table: DynamoTable): UserOrganiza
       const filter = parseQuery(params.q);
       const userId = requiredEquality(filter, "user_id");
       const organizationId = requiredEquality(filter, "organization_id");
-      if (userId === undefined && organizationId === undefined) {
-        throw badRequest("userOrganizations.list needs a `user_id:` or `organization_id:` term in q; listing every membership of a tenant is not supported.");
+      let candidates: UserOrganization[];
+      if (userId !== undefined) {
+        candidates = await byUser(tenantId, userId);
+      } else if (organizationId !== undefined) {
+        candidates = await byOrganization(tenantId, organizationId);
+      } else {
+        // Every membership of the tenant, as AuthHero's tenant export reads them: one query per organization, no Scan.
+        candidates = [];
+        for (const organization of await organizations.listAll(tenantId)) candidates.push(...(await byOrganization(tenantId, organization.id)));
       }
-      const candidates = userId !== undefined
-        ? await byUser(tenantId, userId)
-        : memberships.entities(await table.queryAll({ index: "gsi2", partitionKey: composeKey(tenantId, "organization-members", organizationId!) }));
       const page = paginate(candidates.filter((membership) => matchesFilter(membership as unknown as Record<string, unknown>, filter)), params, tenantId);
       // Offset paging reports the number of matching memberships as `length`, as userRoles.listUsers does, because
       // AuthHero 9.6.1's GET /organizations/{id}/members returns this `length` as its `total`.

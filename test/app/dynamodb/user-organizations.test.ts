@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DataAdapters } from "@authhero/adapter-interfaces";
-import { assertHttpError, TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
+import { TENANT_A, TENANT_B, useAdapterFixture } from "./helpers.js";
 
 async function memberships(data: DataAdapters, tenantId: string, q: string): Promise<string[]> {
   const { userOrganizations } = await data.userOrganizations.list(tenantId, { q });
@@ -54,9 +54,19 @@ describe("userOrganizations adapter", () => {
       assert.deepEqual(await memberships(data, TENANT_A, "user_id:auth2|bob organization_id:org_2"), []);
     });
 
-    it("rejects a query without user_id or organization_id", async () => {
+    it("lists every membership of the tenant's organizations without a term", async () => {
       const { data } = fixture();
-      await assertHttpError(data.userOrganizations.list(TENANT_A, {}), 400);
+      for (const [tenantId, id] of [[TENANT_A, "org_1"], [TENANT_A, "org_2"], [TENANT_B, "org_3"]] as const) {
+        await data.organizations.create(tenantId, { id, name: id });
+      }
+      await data.userOrganizations.create(TENANT_A, { user_id: "auth2|alice", organization_id: "org_1" });
+      await data.userOrganizations.create(TENANT_A, { user_id: "auth2|bob", organization_id: "org_2" });
+      await data.userOrganizations.create(TENANT_B, { user_id: "auth2|carol", organization_id: "org_3" });
+
+      const { userOrganizations } = await data.userOrganizations.list(TENANT_A, {});
+      const listed = userOrganizations.map((membership) => `${membership.user_id} ${membership.organization_id}`).sort();
+
+      assert.deepEqual(listed, ["auth2|alice org_1", "auth2|bob org_2"]);
     });
   });
 
