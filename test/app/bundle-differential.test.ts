@@ -652,7 +652,7 @@ function encodeBody(requestCase: RequestCase): string | URLSearchParams | undefi
 /**
  * Runs `work` with the servers' output held back: three runs of every
  * scenario write thousands of request logs, and the bad-input cases make
- * AuthHero print stack traces for the 500s it answers (an email provider
+ * AuthHero print stack traces for the 500s it returns (an email provider
  * missing, for one), the same in every run. The caller replays the output
  * when the comparison fails, so a failure still shows what the servers logged.
  */
