@@ -82,24 +82,25 @@ describe("Lambda bundle end to end", function () {
     assert.ok(jwks.keys.length >= 1);
   });
 
-  it("issues a verifiable client_credentials token", async () => {
+  /** Requests a management API token with the client_credentials grant through the bundle. */
+  async function managementAccessToken(): Promise<string> {
     const response = await fetch(`${bridge.baseUrl}/oauth/token`, {
       method: "POST",
       body: new URLSearchParams({ grant_type: "client_credentials", client_id: seeded.managementClientId!, client_secret: seeded.managementClientSecret!, audience: seeded.managementAudience }),
     });
     assert.equal(response.status, 200, await response.clone().text());
-    const { access_token: accessToken } = (await response.json()) as { access_token: string };
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  it("issues a verifiable client_credentials token", async () => {
+    const accessToken = await managementAccessToken();
     const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!));
     const { payload } = await jwtVerify(accessToken, jwks, { issuer: `${bridge.baseUrl}/`, audience: seeded.managementAudience });
     assert.equal(payload.sub, seeded.managementClientId);
   });
 
   it("validates and serves management API requests", async () => {
-    const tokenResponse = await fetch(`${bridge.baseUrl}/oauth/token`, {
-      method: "POST",
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: seeded.managementClientId!, client_secret: seeded.managementClientSecret!, audience: seeded.managementAudience }),
-    });
-    const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
+    const accessToken = await managementAccessToken();
     const api = (method: string, path: string, body?: unknown) =>
       fetch(`${bridge.baseUrl}/api/v2${path}`, {
         method,
@@ -125,11 +126,7 @@ describe("Lambda bundle end to end", function () {
   });
 
   it("rejects a request without its required body", async () => {
-    const tokenResponse = await fetch(`${bridge.baseUrl}/oauth/token`, {
-      method: "POST",
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: seeded.managementClientId!, client_secret: seeded.managementClientSecret!, audience: seeded.managementAudience }),
-    });
-    const { access_token: accessToken } = (await tokenResponse.json()) as { access_token: string };
+    const accessToken = await managementAccessToken();
 
     // The guard reads AuthHero's route registry and body schemas, which the bundle must keep.
     const response = await fetch(`${bridge.baseUrl}/api/v2/email-templates`, { method: "POST", headers: { authorization: `Bearer ${accessToken}` } });
