@@ -162,10 +162,24 @@ function trackCallsInFlight(adapters: DataAdapters): { adapters: DataAdapters; i
     const settled: Promise<void> = result.then(done, done);
     inFlight.add(settled);
   };
-  const wrap = (method: (...args: unknown[]) => unknown, owner: object) => (...args: unknown[]) => {
-    const result = method.apply(owner, args);
-    track(result);
-    return result;
+  // One wrapper per method, made at its first call, so a hot path does not allocate a closure on every access.
+  const wrappers = new WeakMap<object, WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>>();
+  const wrap = (method: (...args: unknown[]) => unknown, owner: object) => {
+    let byMethod = wrappers.get(owner);
+    if (byMethod === undefined) {
+      byMethod = new WeakMap();
+      wrappers.set(owner, byMethod);
+    }
+    let wrapper = byMethod.get(method);
+    if (wrapper === undefined) {
+      wrapper = (...args: unknown[]) => {
+        const result = method.apply(owner, args);
+        track(result);
+        return result;
+      };
+      byMethod.set(method, wrapper);
+    }
+    return wrapper;
   };
   const tracked = <T extends object>(target: T): T =>
     new Proxy(target, {
