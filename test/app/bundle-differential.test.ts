@@ -650,19 +650,19 @@ function encodeBody(requestCase: RequestCase): string | URLSearchParams | undefi
 }
 
 /**
- * Runs `work` with the servers' output held back: three runs of every
- * scenario write thousands of request logs, and the bad-input cases make
- * AuthHero print stack traces for the 500s it returns (an email provider
- * missing, for one), the same in every run. The caller replays the output
+ * Runs `work` with the servers' output held back. Three runs of every
+ * scenario write thousands of request logs. The bad-input cases also make
+ * AuthHero print stack traces for the 500s it returns (for a missing email
+ * provider, say), the same in every run. The caller replays the output
  * when the comparison fails, so a failure still shows what the servers logged.
  */
 async function holdServerOutput(work: () => Promise<void>): Promise<{ replay(): void }> {
-  const held: Array<[NodeJS.WriteStream, unknown]> = [];
+  const heldOutput: Array<[NodeJS.WriteStream, unknown]> = [];
   const streams = [process.stdout, process.stderr] as const;
   const writes = streams.map((stream) => stream.write);
   for (const stream of streams) {
     stream.write = ((chunk: unknown) => {
-      held.push([stream, chunk]);
+      heldOutput.push([stream, chunk]);
       return true;
     }) as typeof stream.write;
   }
@@ -673,7 +673,7 @@ async function holdServerOutput(work: () => Promise<void>): Promise<{ replay(): 
   }
   return {
     replay: () => {
-      for (const [stream, chunk] of held) stream.write(chunk as string);
+      for (const [stream, chunk] of heldOutput) stream.write(chunk as string);
     },
   };
 }
